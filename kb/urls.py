@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from questions import views as question_views
+from search import views as search_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/entries/", question_views.entries_api, name="api-entries"),
+    path("api/topics/", question_views.topics_api, name="api-topics"),
+    path("api/search/", search_views.search_api, name="api-search"),
+]
+
+urlpatterns += i18n_patterns(
+    path("search/", search_views.SearchView.as_view(), name="search"),
+    path("", include("questions.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,93 @@
+"""Markdown → safe HTML, in one place.
+
+Entries are stored as Markdown; their HTML is derived on save (see ``Entry.save``)
+so pages never re-render Markdown per request. Everything is sanitised with nh3
+after rendering: only the tags and attributes the renderers need survive.
+"""
+
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Fenced code is highlighted by Pygments (css class "highlight").
+# $$…$$ blocks and $…$ inline formulas are kept verbatim for KaTeX in the browser:
+# protect them from Markdown (which would eat backslashes and underscores).
+_MERMAID = re.compile(r"^```mermaid\s*\n(.*?)\n```\s*$", re.S | re.M)
+_MATH_BLOCK = re.compile(r"^\$\$\s*\n(.*?)\n\$\$\s*$", re.S | re.M)
+_MATH_INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\$)")
+
+
+def _protect_math(text):
+    stash = []
+
+    def keep(html):
+        stash.append(html)
+        return f"kbstash{len(stash) - 1}kbstash"
+
+    # A mermaid fence becomes <pre class="mermaid">source</pre>: static/js draws it,
+    # and the source stays readable when scripts are off.
+    text = _MERMAID.sub(
+        lambda m: "\n\n" + keep(f'<pre class="mermaid">{_escape(m[1])}</pre>') + "\n\n", text
+    )
+    text = _MATH_BLOCK.sub(
+        lambda m: "\n\n" + keep(f'<div class="math math-display">{_escape(m[1])}</div>') + "\n\n",
+        text,
+    )
+    text = _MATH_INLINE.sub(
+        lambda m: keep(f'<span class="math math-inline">{_escape(m[1])}</span>'), text
+    )
+    return text, stash
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _restore_math(html, stash):
+    html = re.sub(r"<p>kbstash(\d+)kbstash</p>", lambda m: stash[int(m[1])], html)
+    return re.sub(r"kbstash(\d+)kbstash", lambda m: stash[int(m[1])], html)
+
+
+def render_markdown(text):
+    """Render an entry's Markdown to sanitised HTML."""
+    if not text:
+        return ""
+    text, stash = _protect_math(text)
+    html = markdown.markdown(
+        text,
+        extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        output_format="html",
+    )
+    html = _restore_math(html, stash)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener",
+    )
+
+
+def plain_text(text):
+    """Markdown source → readable plain text, for snippets and descriptions."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"[*_`#>|]+", "", text)
+    text = re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)
+    return " ".join(text.split())

@@ -1,0 +1,51 @@
+"""The rule-based topic classifier. Keyword lists live in fixtures/topics.json."""
+
+import json
+from functools import cache
+
+from django.conf import settings
+
+WEIGHTS = {"question": 3.0, "prompt": 2.0, "answer": 1.0, "example": 1.0}
+MAX_TOPICS = 3
+# A second or third topic must score at least this share of the best one…
+RELATIVE_THRESHOLD = 0.45
+# …and at least this much on its own (one keyword of weight 2 in the question is 6).
+ABSOLUTE_THRESHOLD = 6.0
+# Hits of one keyword in one field count up to this many times.
+MAX_HITS = 4
+
+
+@cache
+def load_topics(path=None):
+    with open(path or settings.KB_TOPICS_FIXTURE, encoding="utf-8") as f:
+        return json.load(f)["topics"]
+
+
+def score(fields, topics=None):
+    """Score each topic slug on an entry's fields (a dict of field name → text)."""
+    scores = {}
+    for topic in topics or load_topics():
+        total = 0.0
+        for name, text in fields.items():
+            folded = text.casefold()
+            for keyword, weight in topic["keywords"].items():
+                hits = min(folded.count(keyword.casefold()), MAX_HITS)
+                total += hits * weight * WEIGHTS[name]
+        scores[topic["slug"]] = total
+    return scores
+
+
+def classify(question, prompt="", answer="", example="", topics=None):
+    """One to three topic slugs for an entry, best first; never none."""
+    topics = topics or load_topics()
+    scores = score(
+        {"question": question, "prompt": prompt, "answer": answer, "example": example}, topics
+    )
+    order = [t["slug"] for t in topics]
+    ranked = sorted(scores, key=lambda slug: (-scores[slug], order.index(slug)))
+    best = scores[ranked[0]]
+    chosen = [ranked[0]]
+    for slug in ranked[1:MAX_TOPICS]:
+        if scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD:
+            chosen.append(slug)
+    return chosen

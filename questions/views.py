@@ -1,0 +1,169 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from .models import Document, Entry, Topic
+
+TOPIC_PAGE_SIZE = 50
+PUBLIC = Q(entries__is_published=True, entries__duplicate_of__isnull=True)
+
+
+def topics_with_counts():
+    return Topic.objects.annotate(entry_count=Count("entries", filter=PUBLIC))
+
+
+def public_entries():
+    """Published entries, each repeated entry shown once, with what listings need."""
+    return (
+        Entry.objects.published()
+        .canonical()
+        .select_related("document")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
+        .in_document_order()
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "questions/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topics=topics_with_counts(),
+            documents=Document.objects.annotate(
+                entry_count=Count("entries", filter=PUBLIC)
+            ).order_by("filename"),
+            recent=public_entries().order_by("-updated_at", "pk")[:6],
+            **kwargs,
+        )
+
+
+class TopicView(DetailView):
+    model = Topic
+    template_name = "questions/topic.html"
+    context_object_name = "topic"
+
+    def get_context_data(self, **kwargs):
+        entries = public_entries().filter(topics=self.object)
+        page = Paginator(entries, TOPIC_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, entries=page.object_list, **kwargs)
+
+
+class EntryView(DetailView):
+    template_name = "questions/entry.html"
+    context_object_name = "entry"
+
+    def get_queryset(self):
+        return (
+            Entry.objects.published()
+            .select_related("document", "parent", "duplicate_of", "similar_to")
+            .prefetch_related("topics")
+        )
+
+    def get_context_data(self, **kwargs):
+        from search.related import related_entries
+
+        entry = self.object
+        canonical = entry.duplicate_of or entry
+        siblings = Entry.objects.published().filter(document=entry.document)
+        also = (
+            Entry.objects.published()
+            .filter(Q(duplicate_of=canonical) | Q(pk=canonical.pk))
+            .exclude(pk=entry.pk)
+            .select_related("document")
+        )
+        similar_root = entry.similar_to or entry
+        see_also = (
+            Entry.objects.published()
+            .canonical()
+            .filter(Q(similar_to=similar_root) | Q(pk=similar_root.pk))
+            .exclude(pk__in=[entry.pk, canonical.pk])
+            .select_related("document")
+        )
+        return super().get_context_data(
+            topic=entry.topics.all()[0] if entry.topics.all() else None,
+            also_appears=list(also),
+            see_also=list(see_also),
+            previous=siblings.filter(position__lt=entry.position).order_by("-position").first(),
+            next=siblings.filter(position__gt=entry.position).order_by("position").first(),
+            related=related_entries(entry),
+            **kwargs,
+        )
+
+
+class DocumentView(DetailView):
+    template_name = "questions/document.html"
+    context_object_name = "document"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Document, filename=f"{self.kwargs['slug']}.txt")
+
+    def get_context_data(self, **kwargs):
+        entries = (
+            self.object.entries.published()
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
+            .order_by("position")
+        )
+        return super().get_context_data(entries=entries, **kwargs)
+
+
+# JSON API ---------------------------------------------------------------------------
+
+
+def entry_json(entry, request):
+    return {
+        "id": entry.pk,
+        "question": entry.question,
+        "section": entry.section,
+        "source": entry.document.filename,
+        "kind": entry.kind,
+        "topics": [t.slug for t in entry.topics.all()],
+        "prompt": entry.prompt,
+        "answer": entry.answer,
+        "example": entry.example,
+        "incomplete": entry.incomplete,
+        "duplicate_of": entry.duplicate_of_id,
+        "url": request.build_absolute_uri(entry.get_absolute_url()),
+    }
+
+
+def entries_api(request):
+    entries = (
+        Entry.objects.published()
+        .select_related("document")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
+        .in_document_order()
+    )
+    source = request.GET.get("source")
+    if source:
+        if not Document.objects.filter(filename=source).exists():
+            return JsonResponse({"error": _("未知的来源文档：%s") % source[:200]}, status=400)
+        entries = entries.filter(document__filename=source)
+    topic = request.GET.get("topic")
+    if topic:
+        if not Topic.objects.filter(slug=topic).exists():
+            return JsonResponse({"error": _("未知的主题：%s") % topic[:200]}, status=400)
+        entries = entries.filter(topics__slug=topic)
+    results = [entry_json(e, request) for e in entries]
+    return JsonResponse(
+        {"count": len(results), "results": results}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def topics_api(request):
+    results = [
+        {
+            "slug": t.slug,
+            "name_zh": t.name_zh,
+            "name_en": t.name_en,
+            "description_zh": t.description_zh,
+            "description_en": t.description_en,
+            "count": t.entry_count,
+        }
+        for t in topics_with_counts()
+    ]
+    return JsonResponse(
+        {"count": len(results), "results": results}, json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,260 @@
+"""The haystack engine: index and search in the project's database.
+
+The shared part (this module) speaks haystack: it turns a ``SearchQuerySet`` into
+a parsed query plus filters, runs it as SQL through the vendor module, and builds
+``SearchResult`` objects. Queries rank in two tiers: entries containing every
+query word (or one of its alternatives) first, then entries containing some.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.inputs import BaseInput
+from haystack.models import SearchResult
+from haystack.utils import get_identifier, get_model_ct
+
+from search.models import IndexEntry
+from search.text import Query, parse_query
+
+from . import vendor_module
+
+TEXT_FIELDS = ("question", "prompt", "answer", "example", "body")
+FILTER_FIELDS = ("topics", "source")
+CONTENT_FIELDS = ("content", "text")
+FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
+
+
+@dataclass
+class CompiledQuery:
+    """What a SearchQuerySet asks for, in terms this backend understands."""
+
+    query: Query | None = None
+    filters: dict = field(default_factory=dict)  # field → set of accepted values
+    exclude_ids: set = field(default_factory=set)  # haystack ids ("questions.entry.12")
+
+    def __str__(self):
+        return (
+            f"{self.query.text if self.query else ''!r} {self.filters} -{sorted(self.exclude_ids)}"
+        )
+
+
+class DatabaseSearchBackend(BaseSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.database = connection_options.get("DATABASE", "default")
+
+    @property
+    def connection(self):
+        return connections[self.database]
+
+    @property
+    def vendor(self):
+        return vendor_module(self.connection)
+
+    # Writing ------------------------------------------------------------------------
+
+    def update(self, index, iterable, commit=True):
+        with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
+            for obj in iterable:
+                data = index.full_prepare(obj)
+                fields = {name: data.get(name) or "" for name in TEXT_FIELDS}
+                row, _ = IndexEntry.objects.using(self.database).update_or_create(
+                    doc_id=data[ID],
+                    defaults={
+                        "django_ct": data[DJANGO_CT],
+                        "django_id": str(data[DJANGO_ID]),
+                        **fields,
+                        "topics": " " + " ".join(data.get("topics") or []) + " ",
+                        "source": data.get("source") or "",
+                    },
+                )
+                self.vendor.write(cursor, row.pk, fields)
+
+    def remove(self, obj_or_string, commit=True):
+        doc_id = get_identifier(obj_or_string)
+        with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
+            rows = IndexEntry.objects.using(self.database).filter(doc_id=doc_id)
+            self.vendor.delete(cursor, list(rows.values_list("pk", flat=True)))
+            rows.delete()
+
+    def clear(self, models=None, commit=True):
+        with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
+            rows = IndexEntry.objects.using(self.database).all()
+            if models:
+                rows = rows.filter(django_ct__in=[get_model_ct(m) for m in models])
+                self.vendor.delete(cursor, list(rows.values_list("pk", flat=True)))
+            else:
+                self.vendor.clear(cursor)
+            rows.delete()
+
+    # Searching ----------------------------------------------------------------------
+
+    @log_query
+    def search(self, query_string, **kwargs):
+        unsupported = (
+            "sort_by", "highlight", "date_facets", "query_facets", "within", "dwithin",
+            "distance_point", "boost", "spelling_query", "fields",
+        )  # fmt: skip
+        used = sorted(k for k in unsupported if kwargs.get(k))
+        if used:
+            raise NotImplementedError(f"The database search backend does not support {used}.")
+        if not isinstance(query_string, CompiledQuery):
+            raise NotImplementedError("Raw query strings are not supported; use filter(content=…).")
+        for narrow in kwargs.get("narrow_queries") or ():
+            raise NotImplementedError(f"narrow() is not supported ({narrow!r}); use filter().")
+        return self._run(
+            query_string,
+            start=kwargs.get("start_offset") or 0,
+            end=kwargs.get("end_offset"),
+            facets=kwargs.get("facets") or {},
+            models=kwargs.get("models"),
+            result_class=kwargs.get("result_class") or SearchResult,
+        )
+
+    def _run(self, compiled, start, end, facets, models=None, result_class=SearchResult):
+        empty = {"results": [], "hits": 0, "facets": {"fields": {f: [] for f in facets}}}
+        if not compiled.query:
+            return empty
+        for name in facets:
+            if name not in FACET_FIELDS:
+                raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
+        where, params = self._filters(compiled, models)
+        rows = []
+        seen = set()
+        for all_groups in (True, False) if len(compiled.query.groups) > 1 else (True,):
+            for row in self._match(compiled.query, all_groups, where, params):
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    rows.append(row)
+        page = rows[start:end]
+        results = [result_class(*ct.split("."), pk, score) for (_, ct, pk, score, _) in page]
+        facet_fields = {}
+        for name in facets:
+            counts = Counter(slug for r in rows for slug in r[4].split())
+            facet_fields[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"results": results, "hits": len(rows), "facets": {"fields": facet_fields}}
+
+    def _filters(self, compiled, models):
+        where, params = [], []
+        for name, values in compiled.filters.items():
+            if name == "topics":
+                where.append("(" + " OR ".join(["e.topics LIKE %s"] * len(values)) + ")")
+                params += [f"% {v} %" for v in sorted(values)]
+            else:
+                where.append(f"e.{name} IN ({', '.join(['%s'] * len(values))})")
+                params += sorted(values)
+        if compiled.exclude_ids:
+            where.append(f"e.doc_id NOT IN ({', '.join(['%s'] * len(compiled.exclude_ids))})")
+            params += sorted(compiled.exclude_ids)
+        if models:
+            cts = sorted(get_model_ct(m) for m in models)
+            where.append(f"e.django_ct IN ({', '.join(['%s'] * len(cts))})")
+            params += cts
+        return where, params
+
+    def _match(self, query, all_groups, where, params):
+        """(id, django_ct, django_id, score, topics) rows, best first."""
+        vendor = self.vendor
+        text = vendor.compile_query(query.groups, all_groups)
+        # Only constants and %s placeholders are interpolated; values go in as parameters.
+        sql = (  # noqa: S608
+            f"SELECT e.id, e.django_ct, e.django_id, {vendor.SCORE} AS score, e.topics "
+            f"FROM search_indexentry e {vendor.JOIN} "
+            f"WHERE {' AND '.join([vendor.MATCH, *where])} "
+            "ORDER BY score DESC, e.id"
+        )
+        args = ([text] if vendor.SCORE_USES_QUERY else []) + [text, *params]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        from haystack import connections as haystack_connections
+
+        index = (
+            haystack_connections[self.connection_alias]
+            .get_unified_index()
+            .get_index(type(model_instance))
+        )
+        terms = index.key_terms(model_instance)
+        compiled = CompiledQuery(
+            query=Query(text=" ".join(terms), groups=tuple(((t,),) for t in terms)),
+            exclude_ids={get_identifier(model_instance)},
+        )
+        if isinstance(additional_query_string, CompiledQuery):
+            compiled.filters = additional_query_string.filters
+            compiled.exclude_ids |= additional_query_string.exclude_ids
+        # Related entries share several key terms: rank only the OR tier by bm25/ts_rank.
+        where, params = self._filters(compiled, models)
+        rows = self._match(compiled.query, False, where, params) if terms else []
+        page = rows[start_offset:end_offset]
+        result_class = result_class or SearchResult
+        results = [result_class(*r[1].split("."), r[2], r[3]) for r in page]
+        return {"results": results, "hits": len(rows)}
+
+    def index_size(self):
+        with self.connection.cursor() as cursor:
+            return self.vendor.size_bytes(cursor)
+
+
+class DatabaseSearchQuery(BaseSearchQuery):
+    """Compiles haystack's SQ tree into a CompiledQuery (never into raw engine syntax)."""
+
+    def build_query(self):
+        compiled = CompiledQuery()
+        self._compile(self.query_filter, compiled)
+        return compiled
+
+    def _compile(self, node, compiled):
+        if node.connector != "AND" and len(node.children) > 1:
+            raise NotImplementedError("OR between search filters is not supported.")
+        for child in node.children:
+            if not isinstance(child, tuple):
+                if child.negated:
+                    self._compile_negated(child, compiled)
+                else:
+                    self._compile(child, compiled)
+                continue
+            expression, value = child
+            name, _, filter_type = expression.partition("__")
+            filter_type = filter_type or "content"
+            if name in CONTENT_FIELDS:
+                text = value.query_string if isinstance(value, BaseInput) else str(value)
+                if compiled.query is not None:
+                    text = f"{compiled.query.text} {text}"
+                compiled.query = parse_query(text)
+            elif name in FILTER_FIELDS and filter_type in {"content", "exact", "in"}:
+                values = {str(v) for v in value} if filter_type == "in" else {str(value)}
+                existing = compiled.filters.get(name)
+                compiled.filters[name] = values if existing is None else existing & values
+            else:
+                raise NotImplementedError(f"Filtering on {expression!r} is not supported.")
+
+    def _compile_negated(self, node, compiled):
+        for child in node.children:
+            if isinstance(child, tuple) and child[0] in {ID, f"{ID}__exact", f"{ID}__in"}:
+                values = child[1] if child[0].endswith("__in") else [child[1]]
+                compiled.exclude_ids |= {str(v) for v in values}
+            else:
+                raise NotImplementedError("Only exclude(id=…) is supported.")
+
+    def build_query_fragment(self, field, filter_type, value):
+        raise NotImplementedError("This backend compiles the whole query in build_query().")
+
+
+class DatabaseEngine(BaseEngine):
+    backend = DatabaseSearchBackend
+    query = DatabaseSearchQuery

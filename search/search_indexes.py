@@ -1,0 +1,98 @@
+from functools import cache
+
+from haystack import indexes
+
+from questions.markup import plain_text
+from questions.models import Entry
+
+from .text import index_tokens, segment, tokenizer
+
+RELATED_TERMS = 12
+
+
+@cache
+def _tfidf():
+    from jieba.analyse import TFIDF
+
+    extractor = TFIDF()
+    extractor.tokenizer = extractor.postokenizer = tokenizer()
+    return extractor
+
+
+class EntryIndex(indexes.SearchIndex, indexes.Indexable):
+    """Published entries, one per repeated text; every text field pre-segmented by jieba.
+
+    The prepared values are whitespace-separated normalised tokens, so any
+    haystack backend with a whitespace analyzer could index them as they are.
+    """
+
+    text = indexes.CharField(document=True)
+    question = indexes.CharField()
+    prompt = indexes.CharField()
+    answer = indexes.CharField()
+    example = indexes.CharField()
+    body = indexes.CharField()
+    topics = indexes.MultiValueField(faceted=True)
+    source = indexes.CharField(faceted=True)
+
+    def get_model(self):
+        return Entry
+
+    def index_queryset(self, using=None):
+        return (
+            Entry.objects.published()
+            .canonical()
+            .select_related("document")
+            .prefetch_related("topics")
+            .order_by("pk")
+        )
+
+    def read_queryset(self, using=None):
+        return Entry.objects.select_related("document").prefetch_related("topics")
+
+    def is_indexed(self, obj):
+        return obj.is_published and obj.duplicate_of_id is None
+
+    def update_object(self, instance, using=None, **kwargs):
+        """Index a published, canonical entry; take anything else out of the index."""
+        if self.is_indexed(instance):
+            super().update_object(instance, using=using, **kwargs)
+        else:
+            self.remove_object(instance, using=using, **kwargs)
+
+    def prepare_text(self, obj):
+        return " ".join(
+            v for v in (self.prepared_data.get(f) for f in ("question", "prompt", "answer",
+                                                            "example", "body")) if v
+        )  # fmt: skip
+
+    def prepare_question(self, obj):
+        return index_tokens(obj.question)
+
+    def prepare_prompt(self, obj):
+        return index_tokens(plain_text(obj.prompt))
+
+    def prepare_answer(self, obj):
+        return "" if obj.kind == Entry.Kind.SECTION else index_tokens(plain_text(obj.answer))
+
+    def prepare_example(self, obj):
+        return index_tokens(plain_text(obj.example))
+
+    def prepare_body(self, obj):
+        """An article section's text is its body, not an answer to a question."""
+        return index_tokens(plain_text(obj.answer)) if obj.kind == Entry.Kind.SECTION else ""
+
+    def prepare_topics(self, obj):
+        return [t.slug for t in obj.topics.all()]
+
+    def prepare_source(self, obj):
+        return obj.document.filename
+
+    def key_terms(self, obj):
+        """The entry's most characteristic words (jieba TF-IDF), for related entries."""
+        text = " ".join([obj.question] * 3 + [plain_text(obj.answer), plain_text(obj.example)])
+        terms = _tfidf().extract_tags(text, topK=RELATED_TERMS * 2)
+        tokens = []
+        for term in terms:
+            tokens += [t for t in segment(term, for_search=False) if len(t) > 1]
+        return list(dict.fromkeys(tokens))[:RELATED_TERMS]

@@ -1,0 +1,159 @@
+"""Normalising and segmenting text: the one place index time and query time share.
+
+``index_tokens`` turns an entry's text into the tokens stored in the index;
+``parse_query`` turns what a person typed into groups of alternatives for the
+engine; ``mark_terms`` and ``tokenize_with_spans`` let highlighting use the very
+same segmentation. jieba and OpenCC load once per process, on first use.
+"""
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_GROUPS = 12
+
+# Runs of Han characters, and Latin/digit compounds such as gpt-3, a/b, f1, c++.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[-/.+&_][a-z0-9]+)*\+*)")
+_LATIN_PART = re.compile(r"[a-z0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def tokenizer():
+    """The process-wide jieba tokenizer, with the domain dictionary loaded."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    tok.load_userdict(str(settings.BASE_DIR / "fixtures" / "userdict.txt"))
+    return tok
+
+
+@cache
+def stopwords():
+    path = settings.BASE_DIR / "fixtures" / "stopwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def synonyms():
+    """word → the other words of its synonym groups."""
+    path = settings.BASE_DIR / "fixtures" / "synonyms.json"
+    table = {}
+    for group in json.loads(path.read_text(encoding="utf-8"))["groups"]:
+        words = [normalise(w) for w in group]
+        for word in words:
+            table.setdefault(word, [])
+            table[word] += [w for w in words if w != word and w not in table[word]]
+    return table
+
+
+def normalise(text):
+    """NFKC, Traditional → Simplified, case folded, control characters removed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return _converter().convert(text).casefold()
+
+
+def _han_words(run, for_search):
+    tok = tokenizer()
+    return tok.cut_for_search(run) if for_search else tok.cut(run)
+
+
+def _latin_tokens(compound, for_search):
+    parts = _LATIN_PART.findall(compound)
+    joined = "".join(parts)
+    if compound.endswith("+"):  # c++ → cpp-ish token "c++" cannot be indexed; keep letters
+        joined += "plus" * compound.count("+")
+    if for_search and len(parts) > 1:
+        return [joined, *parts]
+    return [joined]
+
+
+def segment(text, for_search=True):
+    """Normalised tokens of ``text``; with ``for_search``, sub-words of long words too."""
+    out = []
+    for han, latin in _RUNS.findall(normalise(text)):
+        words = _han_words(han, for_search) if han else _latin_tokens(latin, for_search)
+        out += [w for w in words if w not in stopwords()]
+    return out
+
+
+def index_tokens(text):
+    """The whitespace-separated tokens stored in the index for one field."""
+    return " ".join(segment(text, for_search=True))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: each group is a list of alternatives, each a tuple of tokens (AND)."""
+
+    text: str
+    groups: tuple
+    truncated: bool = False
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    @property
+    def terms(self):
+        """Every token any alternative uses: what highlighting marks."""
+        return frozenset(t for group in self.groups for alt in group for t in alt)
+
+
+def _sub_words(word):
+    subs = [w for w in tokenizer().cut_for_search(word) if w != word and len(w) > 1]
+    return tuple(dict.fromkeys(subs))
+
+
+def parse_query(text):
+    text = text or ""
+    truncated = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH]
+    groups, seen = [], set()
+    for han, latin in _RUNS.findall(normalise(text)):
+        words = _han_words(han, for_search=False) if han else _latin_tokens(latin, False)
+        for word in words:
+            if word in stopwords() or word in seen:
+                continue
+            seen.add(word)
+            alternatives = [(word,)]
+            subs = _sub_words(word) if han and len(word) > 2 else ()
+            if len(subs) > 1:
+                alternatives.append(subs)
+            alternatives += [tuple(segment(s, for_search=False)) for s in synonyms().get(word, [])]
+            alternatives = [a for a in dict.fromkeys(alternatives) if a]
+            groups.append(tuple(alternatives))
+    # Single characters add little when there are real words beside them.
+    if any(len(g[0][0]) > 1 for g in groups):
+        groups = [g for g in groups if len(g[0][0]) > 1 or g[0][0].isdigit()]
+    return Query(text=text.strip(), groups=tuple(groups[:MAX_QUERY_GROUPS]), truncated=truncated)
+
+
+def tokenize_with_spans(text):
+    """(original token, start, end) over ``text`` by the same segmentation as the index."""
+    return tokenizer().tokenize(text)
+
+
+def matches(word, terms):
+    """Does an original-text token match any of a query's terms (whole or by sub-word)?"""
+    if not word.strip():
+        return False
+    tokens = set(segment(word, for_search=True))
+    return bool(tokens & terms)

@@ -1,0 +1,133 @@
+from dataclasses import dataclass, field
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from haystack.inputs import Raw
+from haystack.query import SearchQuerySet
+
+from questions.models import Entry, Topic
+
+from .highlight import highlight, snippet
+from .text import MAX_QUERY_LENGTH, parse_query
+
+RESULTS_PER_PAGE = 10
+# Offered when a search finds nothing; each of these finds entries in the seeds.
+SUGGESTIONS = ["融资", "数据隐私", "商业模式", "算力成本", "伦理问题", "模型部署"]
+
+
+class BadSearch(ValueError):
+    """A page number or topic that cannot be served; the message is for the user."""
+
+
+@dataclass
+class SearchOutcome:
+    text: str
+    truncated: bool = False
+    topic: Topic | None = None
+    page: Page | None = None
+    results: list = field(default_factory=list)
+    facets: list = field(default_factory=list)  # (Topic, count)
+
+    @property
+    def count(self):
+        return self.page.paginator.count if self.page else 0
+
+
+def run_search(text, topic_slug="", page_number="1", strict=False):
+    """Search published entries. ``strict`` raises BadSearch on a bad page instead of clamping."""
+    text = (text or "").replace("\x00", "")
+    query = parse_query(text)
+    topics = {t.slug: t for t in Topic.objects.all()}
+    outcome = SearchOutcome(text=text[:MAX_QUERY_LENGTH].strip(), truncated=query.truncated)
+    if topic_slug:
+        if topic_slug not in topics:
+            raise BadSearch(_("未知的主题：%(topic)s") % {"topic": topic_slug[:50]})
+        outcome.topic = topics[topic_slug]
+    if not query:
+        return outcome
+    sqs = SearchQuerySet().models(Entry).filter(content=Raw(outcome.text))
+    facet_counts = sqs.facet("topics").facet_counts().get("fields", {}).get("topics", [])
+    outcome.facets = [(topics[slug], n) for slug, n in facet_counts if slug in topics]
+    if outcome.topic:
+        sqs = sqs.filter(topics=outcome.topic.slug)
+    paginator = Paginator(sqs.load_all(), RESULTS_PER_PAGE, allow_empty_first_page=True)
+    try:
+        outcome.page = paginator.page(page_number)
+    except (PageNotAnInteger, EmptyPage) as exc:
+        if strict:
+            raise BadSearch(_("页码无效：%(page)s") % {"page": str(page_number)[:20]}) from exc
+        outcome.page = paginator.get_page(page_number)
+    terms = query.terms
+    for result in outcome.page.object_list:
+        entry = result.object
+        if entry is None:  # deleted between the search and the load
+            continue
+        outcome.results.append(
+            {
+                "entry": entry,
+                "score": result.score,
+                "question_html": highlight(entry.question, terms),
+                "snippet": snippet(entry, terms),
+            }
+        )
+    return outcome
+
+
+class SearchView(TemplateView):
+    template_name = "search/search.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            outcome = run_search(
+                request.GET.get("q", ""), request.GET.get("topic", ""), request.GET.get("page", "1")
+            )
+        except BadSearch as exc:
+            context = self.get_context_data(error=str(exc), q=request.GET.get("q", "")[:100])
+            return self.render_to_response(context, status=400)
+        context = self.get_context_data(
+            outcome=outcome,
+            q=outcome.text,
+            suggestions=SUGGESTIONS,
+            topics=Topic.objects.all(),
+        )
+        return self.render_to_response(context)
+
+
+def search_api(request):
+    try:
+        outcome = run_search(
+            request.GET.get("q", ""),
+            request.GET.get("topic", ""),
+            request.GET.get("page", "1"),
+            strict=True,
+        )
+    except BadSearch as exc:
+        return JsonResponse(
+            {"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    page = outcome.page
+    return JsonResponse(
+        {
+            "query": outcome.text,
+            "truncated": outcome.truncated,
+            "count": outcome.count,
+            "page": page.number if page else 1,
+            "num_pages": page.paginator.num_pages if page else 0,
+            "results": [
+                {
+                    "id": r["entry"].pk,
+                    "question": r["entry"].question,
+                    "url": request.build_absolute_uri(r["entry"].get_absolute_url()),
+                    "snippet": str(r["snippet"]),
+                    "topics": [t.slug for t in r["entry"].topics.all()],
+                    "source": r["entry"].document.filename,
+                    "section": r["entry"].section,
+                    "score": round(float(r["score"]), 4),
+                }
+                for r in outcome.results
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
