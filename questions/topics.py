@@ -11,6 +11,8 @@ MAX_TOPICS = 3
 RELATIVE_THRESHOLD = 0.45
 # …and at least this much on its own (one keyword of weight 2 in the question is 6).
 ABSOLUTE_THRESHOLD = 6.0
+# A topic named in the question itself needs only this share of the best score.
+QUESTION_RELATIVE_THRESHOLD = 0.25
 # Hits of one keyword in one field count up to this many times.
 MAX_HITS = 4
 
@@ -43,9 +45,12 @@ def classify(question, prompt="", answer="", example="", topics=None):
     )
     order = [t["slug"] for t in topics]
     ranked = sorted(scores, key=lambda slug: (-scores[slug], order.index(slug)))
+    in_question = score({"question": question}, topics)
     best = scores[ranked[0]]
     chosen = [ranked[0]]
-    for slug in ranked[1:MAX_TOPICS]:
-        if scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD:
+    for slug in ranked[1:]:
+        strong = scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD
+        named = in_question[slug] >= 3 and scores[slug] >= best * QUESTION_RELATIVE_THRESHOLD
+        if (strong or named) and len(chosen) < MAX_TOPICS:
             chosen.append(slug)
     return chosen

@@ -1,0 +1,252 @@
+"""The seed import: every line kept, entries parsed into parts, re-import safe, bad files refused."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from questions.importer import import_seeds
+from questions.models import Document, Entry, Topic
+from questions.seeds import normalise_whitespace, rebuild_text
+from tests.conftest import entry
+
+SEEDS = {
+    "000_a64cdc8e51d938e1.txt": 31,
+    "001_85f9168626f9a8f7.txt": 121,
+    "002_c8cdab1b4559c3f2.txt": 20,
+    "003_77a31d810ee5c5ba.txt": 8,
+    "004_694f91207a916543.txt": 30,
+}
+
+
+def run_import(*files):
+    out, err = StringIO(), StringIO()
+    call_command("import_seeds", *map(str, files), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("filename", "count"), SEEDS.items())
+def test_entry_count_per_seed(seeded, filename, count):
+    assert Entry.objects.filter(document__filename=filename).count() == count
+
+
+@pytest.mark.parametrize("filename", SEEDS)
+def test_document_rebuilds_losslessly_from_the_database(seeded, filename, settings):
+    document = Document.objects.get(filename=filename)
+    entries = document.entries.order_by("position")
+    original = (settings.KB_SEEDS_DIR / filename).read_text(encoding="utf-8")
+    assert normalise_whitespace(rebuild_text(document, entries)) == normalise_whitespace(original)
+
+
+def test_seed_000_plain_question_and_answer(seeded):
+    e = entry("000", "19")
+    assert e.question == "AI大模型创业中的融资问题有哪些？"
+    assert e.kind == "question"
+    assert e.prompt == "" and e.example == ""
+    assert e.answer.startswith("AI大模型创业中的融资问题主要包括：")
+    assert e.heading_level == 3
+    assert e.document.title == "AI大模型创业：泡沫还是金矿？"
+
+
+def test_seed_001_article_front_matter_and_outline(seeded):
+    document = Document.objects.get(filename="001_85f9168626f9a8f7.txt")
+    assert document.title == ""
+    assert document.keyword_list[:3] == ["AI大模型", "创业", "技术挑战"]
+    assert document.abstract_text.startswith("本文将探讨AI大模型在创业过程中的技术挑战")
+    chapter = entry("001", "10")
+    assert chapter.question == "附录：常见问题与解答"
+    assert chapter.kind == "section" and chapter.parent is None
+    faq = entry("001", "10.36")
+    assert faq.question == "AI大模型创业的未来趋势"
+    assert faq.parent == chapter
+    assert faq.kind == "question"
+    assert entry("001", "3").children.count() == 4
+    assert list(entry("001", "2").children.values_list("section", flat=True))[:3] == [
+        "2.1", "2.2", "2.3",
+    ]  # fmt: skip
+
+
+def test_seed_001_unnumbered_subheadings_stay_in_body(seeded):
+    e = entry("001", "3.1")
+    assert "#### 深度学习" in e.answer and "#### 生成对抗网络（GAN）" in e.answer
+    assert not Entry.objects.filter(question="深度学习").exists()
+
+
+def test_seed_001_math_mermaid_and_code_survive(seeded):
+    assert "\\begin{aligned}" in entry("001", "4.1").answer
+    assert entry("001", "2").answer.count("```mermaid") == 1
+    assert "```python" in entry("001", "5.2").answer
+
+
+def test_seed_001_truncated_last_entry_is_flagged(seeded):
+    last = entry("001", "10.66")
+    assert last.incomplete is True
+    assert last.answer.endswith("- **产品策略**：制定合理的")
+    assert list(Entry.objects.filter(incomplete=True)) == [last]
+
+
+def test_seed_002_prompt_answer_example_kept_apart(seeded):
+    e = entry("002", "3")
+    assert e.question == "大模型创业中的数据安全如何保障？"
+    assert e.prompt == "请讨论AI大模型创业中数据安全的挑战和解决方案。"
+    assert e.answer.startswith("AI大模型创业中数据安全的挑战包括：")
+    assert "解决方案包括：" in e.answer
+    assert e.example.startswith("在提供SaaS服务时")
+    document = e.document
+    assert document.intro.startswith("在AI大模型创业的浪潮中")
+    assert document.outro.startswith("通过以上分析，AI大模型创业者")
+    assert not entry("002", "20").example.endswith("创业成功的关键因素。")
+
+
+def test_seed_003_closing_section_is_an_entry(seeded):
+    closing = entry("003", "结语")
+    assert closing.section == ""
+    assert closing.kind == "closing"
+    assert closing.answer.startswith("AI大模型创业面临着诸多挑战")
+    first = entry("003", "1")
+    assert first.question == "数据隐私和安全问题"
+    assert first.heading_level == 4
+    assert first.prompt == "在AI大模型创业过程中，如何处理数据隐私和安全问题？"
+    assert first.answer.startswith("- **数据加密**")
+
+
+def test_seed_004_intro_and_outro(seeded):
+    e = entry("004", "30")
+    assert e.question == "大模型在智能交通管理中的应用有哪些？"
+    assert e.answer.rstrip().endswith("提高停车位利用率。")
+    assert e.document.outro.startswith("通过以上典型的问题和面试题")
+    assert e.document.intro.startswith("在当前的科技浪潮中")
+
+
+def test_word_for_word_repeats_link_to_first_occurrence(seeded):
+    pairs = {
+        e.section: e.duplicate_of.section
+        for e in Entry.objects.filter(duplicate_of__isnull=False).select_related("duplicate_of")
+    }
+    assert pairs == {"10.44": "10.37", "10.59": "10.47", "10.61": "10.57"}
+
+
+def test_near_duplicates_are_linked_as_see_also(seeded):
+    assert entry("001", "10.52").similar_to == entry("001", "10.27")
+    assert entry("001", "10.58").similar_to == entry("001", "10.17")
+    assert entry("000", "1").similar_to is None
+
+
+def test_reimport_changes_nothing_and_says_so(seeded):
+    before = list(Entry.objects.order_by("pk").values_list("pk", "updated_at"))
+    out, _ = run_import()
+    assert list(Entry.objects.order_by("pk").values_list("pk", "updated_at")) == before
+    assert "000_a64cdc8e51d938e1.txt: 0 created, 0 updated, 31 unchanged" in out
+    assert out.count("(nothing changed)") == 5
+
+
+def _changed_seed(tmp_path, settings, replace):
+    source = settings.KB_SEEDS_DIR / "000_a64cdc8e51d938e1.txt"
+    target = tmp_path / source.name
+    target.write_text(source.read_text(encoding="utf-8").replace(*replace), encoding="utf-8")
+    return target
+
+
+def test_changed_seed_updates_its_entries(seeded, tmp_path, settings):
+    seed = _changed_seed(tmp_path, settings, ("常见的AI大模型包括GPT-3、BERT等。", "例如GPT-4。"))
+    pk = entry("000", "1").pk
+    out, _ = run_import(seed)
+    assert "1 updated, 30 unchanged" in out
+    updated = entry("000", "1")
+    assert updated.pk == pk
+    assert updated.answer.endswith("例如GPT-4。")
+
+
+def test_reimport_keeps_admin_edit_and_reports_conflict(seeded, tmp_path, settings):
+    edited = entry("000", "1")
+    edited.answer = "管理员改写的答案。"
+    edited.save()
+    seed = _changed_seed(tmp_path, settings, ("常见的AI大模型包括GPT-3、BERT等。", "例如GPT-4。"))
+    out, _ = run_import(seed)
+    assert "1 conflicts" in out
+    assert "conflict: 1 什么是AI大模型？" in out
+    assert entry("000", "1").answer == "管理员改写的答案。"
+    # Unchanged seed text: the edit is still kept and nothing is reported again.
+    out, _ = run_import(seed)
+    assert entry("000", "1").answer == "管理员改写的答案。"
+
+
+def test_reimport_keeps_admin_topic_choice(seeded):
+    e = entry("000", "19")
+    e.topics.set([Topic.objects.get(slug="ethics")])
+    e.topics_locked = True
+    e.save()
+    run_import()
+    assert [t.slug for t in entry("000", "19").topics.all()] == ["ethics"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00\x01binary\x00", "binary file"),
+        ("### 1. 问题\n\n答案".encode("gbk"), "not valid UTF-8"),
+        (b"", "file is empty"),
+        (b"   \n\n  \n", "file is empty"),
+        ("# 标题\n\n只有一段文字，没有编号的问题。\n".encode(), "no numbered headings"),
+    ],
+)
+def test_bad_file_is_refused_and_changes_nothing(seeded, tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    counts = (Document.objects.count(), Entry.objects.count())
+    with pytest.raises(CommandError, match="1 of 1 files failed"):
+        run_import(bad)
+    assert (Document.objects.count(), Entry.objects.count()) == counts
+    reports = import_seeds([bad])
+    assert reports[0].error.startswith("bad.txt")
+    assert message in reports[0].error
+
+
+def test_missing_file_is_named_and_other_files_still_import(seeded, tmp_path, settings):
+    good = tmp_path / "005_new.txt"
+    good.write_text("# 新文档\n\n### 1. 新问题？\n\n**答案：** 新答案。\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path / "nope.txt"), str(good), stdout=StringIO(), stderr=err)
+    assert "nope.txt: file does not exist" in err.getvalue()
+    assert Entry.objects.get(document__filename="005_new.txt").answer == "新答案。"
+
+
+def test_unclosed_fence_names_the_file(seeded, tmp_path):
+    bad = tmp_path / "fence.txt"
+    bad.write_text("### 1. 问题\n\n```python\nprint(1)\n", encoding="utf-8")
+    assert "fence.txt: a ``` code fence is never closed" == import_seeds([bad])[0].error
+
+
+def test_import_reports_progress(seeded):
+    out, _ = run_import()
+    assert "[1/5] 000_a64cdc8e51d938e1.txt" in out and "[5/5] 004_694f91207a916543.txt" in out
+
+
+@pytest.mark.parametrize(
+    ("source", "section", "expected"),
+    [
+        ("000", "19", {"business"}),  # 融资
+        ("003", "1", {"data", "risk"}),  # 数据隐私和安全问题
+        ("000", "13", {"ethics"}),  # 伦理问题
+        ("002", "15", {"compute"}),  # 硬件需求
+    ],
+)
+def test_topic_classifier_clear_cases(seeded, source, section, expected):
+    assert {t.slug for t in entry(source, section).topics.all()} == expected
+
+
+def test_every_entry_has_one_to_three_topics(seeded):
+    counts = [e.topics.count() for e in Entry.objects.prefetch_related("topics")]
+    assert min(counts) == 1 and max(counts) <= 3
+
+
+def test_copy_is_verbatim():
+    """fixtures/seeds holds the product's data: byte-for-byte the shared seeds."""
+    from django.conf import settings
+
+    shared = settings.BASE_DIR.parent / "shared" / "seeds"
+    if not shared.exists():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for name in SEEDS:
+        assert (shared / name).read_bytes() == (settings.KB_SEEDS_DIR / name).read_bytes()
