@@ -1,0 +1,36 @@
+"""Shared set-up for benchmark scripts: Django on a fresh, throw-away test database.
+
+DATABASE_URL picks the vendor as for the site; the benchmark creates its own
+``test_…`` database (or a temporary SQLite file) and removes it afterwards.
+"""
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.test_settings")
+
+
+def setup():
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def fresh_database(seeds=True):
+    """A new empty database (migrated), with the seeds imported unless ``seeds`` is False."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        if seeds:
+            call_command("import_seeds", verbosity=0)
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
