@@ -73,7 +73,8 @@ def normalise(text):
 
 def _han_words(run, for_search):
     tok = tokenizer()
-    return tok.cut_for_search(run) if for_search else tok.cut(run)
+    # No HMM guessing of unknown words: index and query must cut the same text the same way.
+    return tok.cut_for_search(run, HMM=False) if for_search else tok.cut(run, HMM=False)
 
 
 def _latin_tokens(compound, for_search):
@@ -118,7 +119,7 @@ class Query:
 
 
 def _sub_words(word):
-    subs = [w for w in tokenizer().cut_for_search(word) if w != word and len(w) > 1]
+    subs = [w for w in tokenizer().cut_for_search(word, HMM=False) if w != word and len(w) > 1]
     return tuple(dict.fromkeys(subs))
 
 

@@ -207,7 +207,9 @@ def test_missing_file_is_named_and_other_files_still_import(seeded, tmp_path, se
     good.write_text("# 新文档\n\n### 1. 新问题？\n\n**答案：** 新答案。\n", encoding="utf-8")
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_seeds", str(tmp_path / "nope.txt"), str(good), stdout=StringIO(), stderr=err)
+        call_command(
+            "import_seeds", str(tmp_path / "nope.txt"), str(good), stdout=StringIO(), stderr=err
+        )
     assert "nope.txt: file does not exist" in err.getvalue()
     assert Entry.objects.get(document__filename="005_new.txt").answer == "新答案。"
 

@@ -17,6 +17,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from search.models import IndexEntry
+from search.ranking import Candidate, rank
 from search.text import Query, parse_query
 
 from . import vendor_module
@@ -24,6 +25,8 @@ from . import vendor_module
 TEXT_FIELDS = ("question", "prompt", "answer", "example", "body")
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
+# The engine's best this many candidates are ranked (search.ranking); deeper pages end there.
+MAX_CANDIDATES = 500
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
 
 
@@ -122,20 +125,42 @@ class DatabaseSearchBackend(BaseSearchBackend):
             if name not in FACET_FIELDS:
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
         where, params = self._filters(compiled, models)
-        rows = []
-        seen = set()
-        for all_groups in (True, False) if len(compiled.query.groups) > 1 else (True,):
-            for row in self._match(compiled.query, all_groups, where, params):
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    rows.append(row)
-        page = rows[start:end]
-        results = [result_class(*ct.split("."), pk, score) for (_, ct, pk, score, _) in page]
-        facet_fields = {}
-        for name in facets:
-            counts = Counter(slug for r in rows for slug in r[4].split())
-            facet_fields[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return {"results": results, "hits": len(rows), "facets": {"fields": facet_fields}}
+        match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
+        hits, topic_counts = self._count(match_text, where, params)
+        candidates = [
+            Candidate(pk, ct, django_id, score, topics, {n: set(t.split()) for n, t in
+                                                         zip(TEXT_FIELDS, texts, strict=True)})
+            for (pk, ct, django_id, score, topics, *texts) in self._match(
+                match_text, where, params, limit=MAX_CANDIDATES, with_text=True
+            )
+        ]  # fmt: skip
+        ranked = rank(candidates, compiled.query.groups)
+        results = [
+            result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked[start:end]
+        ]
+        facet_fields = {name: topic_counts for name in facets}
+        return {
+            "results": results,
+            "hits": min(hits, len(ranked)),
+            "facets": {"fields": facet_fields},
+        }
+
+    def _count(self, match_text, where, params):
+        """Number of matches and their counts per topic."""
+        vendor = self.vendor
+        sql = (
+            f"SELECT e.topics, COUNT(*) FROM search_indexentry e {vendor.JOIN} "
+            f"WHERE {' AND '.join([vendor.MATCH, *where])} GROUP BY e.topics"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [match_text, *params])
+            rows = cursor.fetchall()
+        counts = Counter()
+        for topics, n in rows:
+            for slug in topics.split():
+                counts[slug] += n
+        topic_counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return sum(n for _, n in rows), topic_counts
 
     def _filters(self, compiled, models):
         where, params = [], []
@@ -155,18 +180,18 @@ class DatabaseSearchBackend(BaseSearchBackend):
             params += cts
         return where, params
 
-    def _match(self, query, all_groups, where, params):
-        """(id, django_ct, django_id, score, topics) rows, best first."""
+    def _match(self, match_text, where, params, limit, with_text=False):
+        """(id, django_ct, django_id, score, topics[, text fields…]) rows, best first."""
         vendor = self.vendor
-        text = vendor.compile_query(query.groups, all_groups)
+        text_columns = "".join(f", e.{name}" for name in TEXT_FIELDS) if with_text else ""
         # Only constants and %s placeholders are interpolated; values go in as parameters.
-        sql = (  # noqa: S608
-            f"SELECT e.id, e.django_ct, e.django_id, {vendor.SCORE} AS score, e.topics "
-            f"FROM search_indexentry e {vendor.JOIN} "
+        sql = (
+            f"SELECT e.id, e.django_ct, e.django_id, {vendor.SCORE} AS score, e.topics"
+            f"{text_columns} FROM search_indexentry e {vendor.JOIN} "
             f"WHERE {' AND '.join([vendor.MATCH, *where])} "
-            "ORDER BY score DESC, e.id"
+            "ORDER BY score DESC, e.id LIMIT %s"
         )
-        args = ([text] if vendor.SCORE_USES_QUERY else []) + [text, *params]
+        args = ([match_text] if vendor.SCORE_USES_QUERY else []) + [match_text, *params, limit]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, args)
             return cursor.fetchall()
@@ -197,12 +222,16 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if isinstance(additional_query_string, CompiledQuery):
             compiled.filters = additional_query_string.filters
             compiled.exclude_ids |= additional_query_string.exclude_ids
-        # Related entries share several key terms: rank only the OR tier by bm25/ts_rank.
+        # Related entries share several key terms: the engine's own bm25/ts_rank order.
         where, params = self._filters(compiled, models)
-        rows = self._match(compiled.query, False, where, params) if terms else []
-        page = rows[start_offset:end_offset]
+        if not terms:
+            return {"results": [], "hits": 0}
+        match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
+        rows = self._match(match_text, where, params, limit=(end_offset or 20) + 1)
         result_class = result_class or SearchResult
-        results = [result_class(*r[1].split("."), r[2], r[3]) for r in page]
+        results = [
+            result_class(*r[1].split("."), r[2], r[3]) for r in rows[start_offset:end_offset]
+        ]
         return {"results": results, "hits": len(rows)}
 
     def index_size(self):

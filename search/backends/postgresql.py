@@ -11,7 +11,7 @@ DROP = [
 
 JOIN = ""
 MATCH = "e.vector @@ %s::tsquery"
-SCORE = "ts_rank(e.vector, %s::tsquery, '{0.1, 0.3, 0.5, 1.0}')"
+SCORE = "ts_rank('{0.1, 0.3, 0.5, 1.0}', e.vector, %s::tsquery)"
 SCORE_USES_QUERY = True
 
 # Field → tsvector weight: question A, prompt B, answer and example C, body D.

@@ -1,0 +1,83 @@
+"""Final ranking of search candidates, the same on every database.
+
+The engine (FTS5 bm25 / PostgreSQL ts_rank) finds the candidates that contain any
+query word and orders them roughly; this module ranks the best of them on the
+index's own tokens, so SQLite and PostgreSQL return the same order:
+
+1. entries containing every informative query word (a word found in at most a quarter
+   of the candidates: in this corpus "模型" and "创业" are in nearly all) come first;
+2. then by weighted coverage: each query word counts by its rarity (idf) times the
+   best field it occurs in (question 3, prompt 2, answer/example/body 1), an exact
+   word more than its sub-words or a synonym;
+3. then by focus: how much of the entry's question the query covers, so "大模型是什么"
+   finds "什么是AI大模型？" before a long question that merely mentions 大模型.
+"""
+
+import math
+from dataclasses import dataclass
+
+FIELD_WEIGHTS = {"question": 3.0, "prompt": 2.0, "answer": 1.0, "example": 1.0, "body": 1.0}
+EXACT, SPLIT, SYNONYM = 1.0, 0.8, 0.5
+GENERIC_SHARE = 0.25
+FOCUS_WEIGHT = 0.3
+ENGINE_WEIGHT = 0.05
+
+
+@dataclass
+class Candidate:
+    pk: int
+    ct: str
+    django_id: str
+    engine_score: float
+    topics: str
+    fields: dict  # field name → set of tokens
+
+    def weight_of(self, alternative):
+        """The best field weight among fields holding every token of the alternative."""
+        return max(
+            (w for name, w in FIELD_WEIGHTS.items() if set(alternative) <= self.fields[name]),
+            default=0.0,
+        )
+
+
+def _alternative_factor(index, alternative):
+    if index == 0:
+        return EXACT
+    return SPLIT if index == 1 and len(alternative) > 1 else SYNONYM
+
+
+def group_weight(candidate, group):
+    return max(
+        (_alternative_factor(i, alt) * candidate.weight_of(alt) for i, alt in enumerate(group)),
+        default=0.0,
+    )
+
+
+def rank(candidates, groups):
+    """Candidates best first."""
+    if not candidates:
+        return []
+    n = len(candidates)
+    weights = {c.pk: [group_weight(c, g) for g in groups] for c in candidates}
+    df = [sum(1 for c in candidates if weights[c.pk][i] > 0) for i in range(len(groups))]
+    idf = [math.log(1 + n / (1 + d)) for d in df]
+    informative = [i for i, d in enumerate(df) if d <= GENERIC_SHARE * n] or list(
+        range(len(groups))
+    )
+    query_tokens = {t for group in groups for alt in group for t in alt}
+    top_engine = max(abs(c.engine_score) for c in candidates) or 1.0
+    total_idf = sum(idf) * max(FIELD_WEIGHTS.values()) or 1.0
+
+    def key(c):
+        w = weights[c.pk]
+        complete = all(w[i] > 0 for i in informative)
+        coverage = sum(idf[i] * w[i] for i in range(len(groups))) / total_idf
+        question = c.fields["question"]
+        focus = len(question & query_tokens) / len(question) if question else 0.0
+        score = coverage + FOCUS_WEIGHT * focus + ENGINE_WEIGHT * c.engine_score / top_engine
+        return (not complete, -score, c.pk)
+
+    ranked = sorted(candidates, key=key)
+    for c in ranked:
+        c.final_score = -key(c)[1]
+    return ranked
