@@ -5,7 +5,7 @@ query word and orders them roughly; this module ranks the best of them on the
 index's own tokens, so SQLite and PostgreSQL return the same order:
 
 1. entries containing every informative query word (a word found in at most a quarter
-   of the candidates: in this corpus "模型" and "创业" are in nearly all) come first;
+   of the indexed entries: in this corpus "模型" and "创业" are in nearly all) come first;
 2. then by weighted coverage: each query word counts by its rarity (idf) times the
    best field it occurs in (question 3, prompt 2, answer/example/body 1), an exact
    word more than its sub-words or a synonym;
@@ -53,11 +53,11 @@ def group_weight(candidate, group):
     )
 
 
-def rank(candidates, groups):
-    """Candidates best first."""
+def rank(candidates, groups, indexed):
+    """Candidates best first; ``indexed`` is the number of documents in the index."""
     if not candidates:
         return []
-    n = len(candidates)
+    n = max(indexed, len(candidates))
     weights = {c.pk: [group_weight(c, g) for g in groups] for c in candidates}
     df = [sum(1 for c in candidates if weights[c.pk][i] > 0) for i in range(len(groups))]
     idf = [math.log(1 + n / (1 + d)) for d in df]

@@ -134,7 +134,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 match_text, where, params, limit=MAX_CANDIDATES, with_text=True
             )
         ]  # fmt: skip
-        ranked = rank(candidates, compiled.query.groups)
+        indexed = IndexEntry.objects.using(self.database).count()
+        ranked = rank(candidates, compiled.query.groups, indexed)
         results = [
             result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked[start:end]
         ]

@@ -1,0 +1,277 @@
+"""Search: index kept in sync in the saving transaction, queries, highlighting, facets, API."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from haystack.inputs import Raw
+from haystack.query import SearchQuerySet
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from questions.models import Entry
+from search.evaluation import evaluate
+from search.models import IndexEntry
+from search.text import index_tokens, parse_query
+from tests.conftest import entry
+
+
+def found(query, **filters):
+    sqs = SearchQuerySet().models(Entry).filter(content=Raw(query))
+    for name, value in filters.items():
+        sqs = sqs.filter(**{name: value})
+    return [int(r.pk) for r in sqs[:10]]
+
+
+def api(client, **params):
+    response = client.get(reverse("api-search"), params)
+    return response.status_code, json.loads(response.content)
+
+
+def test_index_holds_every_published_canonical_entry(seeded):
+    assert IndexEntry.objects.count() == 207  # 210 entries, 3 word-for-word repeats folded
+
+
+def test_keyword_finds_the_entry_first(seeded):
+    assert found("融资")[0] == entry("000", "19").pk
+    assert found("硬件需求")[0] == entry("002", "15").pk
+
+
+def test_natural_question_finds_its_answer(seeded):
+    assert found("创业公司怎么找投资")[0] in {entry("002", "12").pk, entry("002", "8").pk}
+    assert found("大模型训练太耗电了怎么办")[0] == entry("004", "11").pk
+
+
+def test_traditional_and_simplified_give_the_same_results(seeded):
+    assert found("數據隱私") == found("数据隐私")
+    assert found("商業模式有哪些") == found("商业模式有哪些")
+
+
+def test_latin_terms_are_case_insensitive(seeded):
+    assert found("gdpr") == found("GDPR")
+    assert found("gdpr")[0] == entry("000", "14").pk
+    assert entry("002", "2").pk in found("saas")
+
+
+def test_domain_words_are_found_whole():
+    assert "差分隐私" in index_tokens("使用差分隐私技术").split()
+    assert "联邦学习" in index_tokens("采用联邦学习").split()
+    assert parse_query("GPT-3").groups == ((("gpt3",),),)
+    assert parse_query("F1分数").groups[0] == (("f1",),)
+
+
+def test_question_words_are_dropped():
+    assert parse_query("怎么 怎样 什么 哪些 吗 呢").groups == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("医疗", "金融"), ("自动驾驶", "医疗"), ("迁移学习", "数据增强")]
+)
+def test_all_words_rank_above_some(seeded, a, b):
+    results = [Entry.objects.get(pk=pk) for pk in found(f"{a} {b}")]
+    text = [e.question + e.prompt + e.answer + e.example for e in results]
+    both = [a in t and b in t for t in text]
+    assert both[0] is True
+    assert both == sorted(both, reverse=True)  # every entry with both words comes first
+
+
+def test_question_match_ranks_above_answer_only_match(seeded):
+    top = found("伦理问题")
+    # Both questions name 伦理问题; entries mentioning it only in the answer come after.
+    assert set(top[:2]) == {entry("000", "13").pk, entry("003", "5").pk}
+    assert all("伦理" in Entry.objects.get(pk=pk).question for pk in top[:2])
+
+
+def test_topic_filter_and_facets(seeded, client):
+    status, data = api(client, q="数据隐私")
+    assert status == 200
+    status, filtered = api(client, q="数据隐私", topic="ethics")
+    assert status == 200
+    assert filtered["count"] < data["count"]
+    assert all("ethics" in r["topics"] for r in filtered["results"])
+    response = client.get(reverse("search"), {"q": "数据隐私"})
+    facets = dict((t.slug, n) for t, n in response.context["outcome"].facets)
+    assert set(facets) <= {"data", "compute", "business", "risk", "ethics"}
+    assert facets["ethics"] == filtered["count"]
+
+
+def test_api_shape_and_duplicates_folded(seeded, client):
+    status, data = api(client, q="AI大模型创业中的风险与挑战")
+    assert status == 200
+    assert set(data) == {"query", "truncated", "count", "page", "num_pages", "results"}
+    first = data["results"][0]
+    assert set(first) == {
+        "id",
+        "question",
+        "url",
+        "snippet",
+        "topics",
+        "source",
+        "section",
+        "score",
+    }
+    ids = [r["id"] for r in data["results"]]
+    assert entry("001", "10.44").pk not in ids  # a word-for-word repeat of 10.37
+    assert entry("001", "10.37").pk in ids
+
+
+def test_pagination_edges(seeded, client):
+    status, data = api(client, q="数据")
+    assert status == 200 and data["page"] == 1 and len(data["results"]) == 10
+    last = data["num_pages"]
+    status, tail = api(client, q="数据", page=last)
+    assert status == 200 and 1 <= len(tail["results"]) <= 10
+    assert (last - 1) * 10 + len(tail["results"]) == data["count"]
+    for bad in (0, last + 1, "abc", "-1", "1.5"):
+        status, body = api(client, q="数据", page=bad)
+        assert status == 400 and "error" in body
+
+
+def test_unknown_topic_is_a_400(seeded, client):
+    status, body = api(client, q="数据", topic="nope")
+    assert status == 400 and body["error"] == "未知的主题：nope"
+    assert client.get(reverse("search"), {"q": "数据", "topic": "nope"}).status_code == 400
+
+
+def test_highlight_marks_whole_chinese_words(seeded, client):
+    status, data = api(client, q="数据隐私")
+    snippet = data["results"][0]["snippet"]
+    assert "<mark>" in snippet
+    assert "<mark>数</mark>" not in snippet
+    response = client.get(reverse("search"), {"q": "数据隐私"})
+    assert (
+        "<mark>数据隐私</mark>" in response.content.decode()
+        or "<mark>隐私</mark>" in response.content.decode()
+    )
+
+
+def test_traditional_query_marks_simplified_text(seeded, client):
+    status, data = api(client, q="隱私")
+    assert "<mark>隐私</mark>" in " ".join(r["snippet"] for r in data["results"])
+
+
+def test_empty_and_blank_queries_show_no_results(seeded, client):
+    for q in ("", "   ", "怎么"):
+        response = client.get(reverse("search"), {"q": q})
+        assert response.status_code == 200
+        assert response.context["outcome"].results == []
+    status, data = api(client, q="")
+    assert status == 200 and data["count"] == 0 and data["results"] == []
+
+
+def test_long_query_is_capped_and_says_so(seeded, client):
+    response = client.get(reverse("search"), {"q": "融资" * 200})
+    assert response.status_code == 200
+    assert "只搜索了前 100 个字符" in response.content.decode()
+    status, data = api(client, q="融资" * 200)
+    assert data["truncated"] is True and len(data["query"]) == 100
+
+
+def test_no_results_offers_suggestions(seeded, client):
+    response = client.get(reverse("search"), {"q": "火星移民"})
+    body = response.content.decode()
+    assert "没有找到" in body and "?q=%E8%9E%8D%E8%B5%84" in body  # 融资
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['AND OR NOT NEAR ( ) " * ^ : & | ! <->', '"""', "数据 AND (隐私", "'; DROP TABLE x; --",
+     "\x00数据", "😀🤖", "a" * 10000, "NEAR(数据 隐私)", "-融资", "*", "数据:隐私", "%ff%fe"],
+)  # fmt: skip
+def test_hostile_queries_give_a_normal_page(seeded, client, q):
+    assert client.get(reverse("search"), {"q": q}).status_code == 200
+    assert api(client, q=q)[0] == 200
+
+
+def test_invalid_percent_encoding(seeded, client):
+    assert client.get("/search/?q=%E6%95%B0%ZZ%FF").status_code == 200
+    assert client.get("/api/search/?q=%E6%95%B0%ZZ%FF").status_code == 200
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(q=st.text(max_size=120), topic=st.sampled_from(["", "data", "risk"]))
+def test_any_text_is_answered_without_error(seeded, client, q, topic):
+    page = client.get(reverse("search"), {"q": q.replace("\x00", ""), "topic": topic})
+    assert page.status_code == 200
+    status, data = api(client, q=q.replace("\x00", ""), topic=topic)
+    assert status == 200 and data["count"] >= 0
+
+
+# Always in sync ---------------------------------------------------------------------
+
+
+def test_save_updates_index_in_the_same_transaction(seeded):
+    e = entry("000", "1")
+    e.answer = "独角兽蜂鸟计划"
+    e.save()
+    assert found("蜂鸟") == [e.pk]
+
+
+def test_rolled_back_save_leaves_index_as_it_was(seeded):
+    e = entry("000", "1")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        e.answer = "独角兽蜂鸟计划"
+        e.save()
+        assert found("蜂鸟") == [e.pk]
+        raise RuntimeError("roll back")
+    assert found("蜂鸟") == []
+
+
+def test_unpublish_publish_and_delete_follow_the_index(seeded):
+    e = entry("000", "19")
+    e.is_published = False
+    e.save()
+    assert e.pk not in found("融资")
+    e.is_published = True
+    e.save()
+    assert found("融资")[0] == e.pk
+    e.delete()
+    assert e.pk not in found("融资")
+    assert not IndexEntry.objects.filter(django_id=str(e.pk)).exists()
+
+
+def test_admin_edit_is_searchable_at_once(seeded, admin_client):
+    e = entry("000", "1")
+    url = reverse("admin:questions_entry_change", args=[e.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    data.update(
+        answer="管理员写的蜂鸟答案", topics=[t.pk for t in e.topics.all()], is_published="on"
+    )
+    data.pop("topics_locked", None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert found("蜂鸟") == [e.pk]
+    assert found("GPT-3") and e.pk not in found("BERT")
+
+
+def test_admin_requires_login(client):
+    response = client.get(reverse("admin:questions_entry_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_rebuild_update_and_clear_index(seeded):
+    call_command("clear_index", interactive=False, verbosity=0)
+    assert IndexEntry.objects.count() == 0 and found("融资") == []
+    call_command("update_index", verbosity=0)
+    assert IndexEntry.objects.count() == 207
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert IndexEntry.objects.count() == 207 and found("融资")[0] == entry("000", "19").pk
+
+
+def test_related_entries_exclude_self_and_copies(seeded, client):
+    e = entry("001", "10.37")
+    response = client.get(e.get_absolute_url())
+    related = response.context["related"]
+    assert 1 <= len(related) <= 5
+    assert e not in related and entry("001", "10.44") not in related
+
+
+def test_relevance_targets(seeded):
+    table, _ = evaluate(lambda q: found(q))
+    assert table["all"][0] >= 0.9
+    assert table["natural"][0] >= 0.8
