@@ -17,6 +17,8 @@ class Command(BaseCommand):
             if report.error:
                 self.stderr.write(self.style.ERROR(report.summary()))
                 continue
+            if options["verbosity"] < 1:
+                continue
             self.stdout.write(self.style.SUCCESS(report.summary()))
             for conflict in report.conflicts:
                 self.stdout.write(
