@@ -1,6 +1,6 @@
 from dataclasses import dataclass, field
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -35,6 +35,28 @@ class SearchOutcome:
         return self.page.paginator.count if self.page else 0
 
 
+class _Counted:
+    """Stands in for the results in a Paginator: only their count is needed."""
+
+    def __init__(self, count):
+        self.count = count
+
+    def __len__(self):
+        return self.count
+
+
+def _page_number(value, strict):
+    try:
+        number = int(value)
+        if number < 1:
+            raise ValueError(value)
+    except (TypeError, ValueError):
+        if strict:
+            raise BadSearch(_("页码无效：%(page)s") % {"page": str(value)[:20]}) from None
+        return 1
+    return number
+
+
 def run_search(text, topic_slug="", page_number="1", strict=False):
     """Search published entries. ``strict`` raises BadSearch on a bad page instead of clamping."""
     text = (text or "").replace("\x00", "")
@@ -47,20 +69,28 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
         outcome.topic = topics[topic_slug]
     if not query:
         return outcome
-    sqs = SearchQuerySet().models(Entry).filter(content=Raw(outcome.text))
-    facet_counts = sqs.facet("topics").facet_counts().get("fields", {}).get("topics", [])
-    outcome.facets = [(topics[slug], n) for slug, n in facet_counts if slug in topics]
+    sqs = SearchQuerySet().models(Entry).filter(content=Raw(outcome.text)).facet("topics")
+    unfiltered = sqs
     if outcome.topic:
         sqs = sqs.filter(topics=outcome.topic.slug)
-    paginator = Paginator(sqs.load_all(), RESULTS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        outcome.page = paginator.page(page_number)
-    except (PageNotAnInteger, EmptyPage) as exc:
+    number = _page_number(page_number, strict)
+    # One engine run gives the page, the hit count and the facet counts together.
+    sqs = sqs.load_all()
+    hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
+    paginator = Paginator(_Counted(sqs.count()), RESULTS_PER_PAGE)
+    if not hits and number > 1:
         if strict:
-            raise BadSearch(_("页码无效：%(page)s") % {"page": str(page_number)[:20]}) from exc
-        outcome.page = paginator.get_page(page_number)
+            raise BadSearch(_("页码无效：%(page)s") % {"page": str(page_number)[:20]})
+        number = paginator.num_pages
+        hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
+    outcome.page = Page(hits, number, paginator)
+    facet_counts = unfiltered.facet_counts() if outcome.topic else sqs.facet_counts()
+    outcome.facets = [
+        (topics[slug], n) for slug, n in facet_counts.get("fields", {}).get("topics", [])
+        if slug in topics
+    ]  # fmt: skip
     terms = query.terms
-    for result in outcome.page.object_list:
+    for result in hits:
         entry = result.object
         if entry is None:  # deleted between the search and the load
             continue
