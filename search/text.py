@@ -11,7 +11,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -152,9 +152,11 @@ def tokenize_with_spans(text):
     return tokenizer().tokenize(text)
 
 
+@lru_cache(maxsize=50_000)
+def _word_tokens(word):
+    return frozenset(segment(word, for_search=True))
+
+
 def matches(word, terms):
     """Does an original-text token match any of a query's terms (whole or by sub-word)?"""
-    if not word.strip():
-        return False
-    tokens = set(segment(word, for_search=True))
-    return bool(tokens & terms)
+    return bool(word.strip()) and not _word_tokens(word).isdisjoint(terms)
