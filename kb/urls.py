@@ -1,9 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from questions import views as question_views
+from questions.sitemaps import SITEMAPS
 from search import views as search_views
 
 urlpatterns = [
@@ -12,10 +15,30 @@ urlpatterns = [
     path("api/entries/", question_views.entries_api, name="api-entries"),
     path("api/topics/", question_views.topics_api, name="api-topics"),
     path("api/search/", search_views.search_api, name="api-search"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    path("favicon.ico", question_views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.SearchView.as_view(), name="search"),
+    path(
+        "opensearch.xml",
+        TemplateView.as_view(
+            template_name="opensearch.xml",
+            content_type="application/opensearchdescription+xml; charset=utf-8",
+        ),
+        name="opensearch",
+    ),
     path("", include("questions.urls")),
     prefix_default_language=False,
 )

@@ -1,7 +1,8 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -107,6 +108,11 @@ class DocumentView(DetailView):
             .order_by("position")
         )
         return super().get_context_data(entries=entries, **kwargs)
+
+
+def favicon(request):
+    """/favicon.ico for clients that ask for it without reading the page's icon link."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 # JSON API ---------------------------------------------------------------------------
