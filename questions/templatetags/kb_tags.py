@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -58,3 +59,9 @@ def language_alternates(context):
 def html_lang():
     """The BCP 47 tag of the active language for ``<html lang>``: zh-Hans or en."""
     return HTML_LANG.get(get_language() or settings.LANGUAGE_CODE, "zh-Hans")
+
+
+@register.filter
+def user_query(text):
+    """A visitor's search text, escaped and marked as user input (not interface text)."""
+    return format_html('<q class="user-query">{}</q>', text)
