@@ -1,0 +1,279 @@
+"""The reading experience in real headless Chromium (Debian's /usr/bin/chromium) via Playwright.
+
+Run with the rest of the suite; skipped when Chromium is missing. Screenshots of every page
+type, at 375 px and 1280 px in both languages, go to test-artifacts/ (git-ignored).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from questions.models import Topic
+
+from .conftest import entry
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+# between page actions are ordinary synchronous calls, so Django's async guard is lifted.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A Playwright page that records console errors, page errors and dialogs."""
+
+    def __init__(self, browser, base_url, width=1280, color_scheme="light"):
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=color_scheme
+        )
+        self.page = self.context.new_page()
+        self.base_url = base_url
+        self.errors = []
+        self.dialogs = []
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"{self.page.url}: {m.text}") if m.type == "error" else None
+            ),
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def goto(self, path):
+        self.page.goto(self.base_url + path)
+        self.settle()
+
+    def settle(self):
+        self.page.wait_for_load_state("networkidle")
+
+    def no_horizontal_scroll(self):
+        return self.page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+            " && document.body.scrollWidth <= window.innerWidth"
+        )
+
+    def shot(self, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def make_page(browser, live_server):
+    pages = []
+
+    def make(**kwargs):
+        page = Page(browser, live_server.url, **kwargs)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_home_topic_entry_document_and_back(seeded_live, make_page):
+    b = make_page()
+    page = b.page
+    b.goto("/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.get_by_role("link", name="数据", exact=False).first.click()
+    b.settle()
+    assert page.url.endswith("/topics/data/")
+    first = page.locator(".entry-item-title a").first
+    question = first.locator("[lang=zh-Hans]").inner_text()
+    first.click()
+    b.settle()
+    assert "/entries/" in page.url
+    entry_url = page.url
+    assert page.locator("h1").inner_text().endswith(question)
+    crumbs = page.locator(".breadcrumbs li")
+    assert crumbs.nth(0).inner_text() == "首页"
+    assert crumbs.nth(1).inner_text() == "数据"
+    source = page.locator("a.source-link")
+    anchor = source.get_attribute("href").split("#")[1]
+    source.click()
+    b.settle()
+    assert page.url.endswith(f"#{anchor}")
+    assert "/documents/" in page.url
+    target = page.locator(f"section#{anchor}")
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 300  # the section is at the top of the view
+    assert target.locator("h2").inner_text().strip().endswith("#")
+    page.go_back()
+    b.settle()
+    assert page.url == entry_url
+    assert b.errors == []
+
+
+def test_language_switch_keeps_the_entry(seeded_live, make_page):
+    e = entry("001", "4.1")
+    url = e.get_absolute_url()
+    b = make_page()
+    page = b.page
+    b.goto(url)
+    page.locator(".language-switcher a[data-language=en]").click()
+    b.settle()
+    assert page.url == f"{b.base_url}/en{url}"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "数学模型构建" in page.locator("h1").inner_text()
+    assert page.locator(".original-label").first.inner_text() == "中文原文 / Chinese original"
+    assert page.locator(".breadcrumbs li").first.inner_text() == "Home"
+    b.shot("entry-en-1280")
+    page.locator(".language-switcher a[data-language=zh-hans]").click()
+    b.settle()
+    assert page.url == f"{b.base_url}{url}"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert b.errors == []
+
+
+def test_search_from_the_header_highlights_and_filters(seeded_live, make_page):
+    b = make_page()
+    page = b.page
+    b.goto("/")
+    page.keyboard.press("/")
+    focused = page.evaluate("document.activeElement.getAttribute('data-search-input') !== null")
+    assert focused
+    page.fill("#site-search", "数据隐私")
+    page.press("#site-search", "Enter")
+    b.settle()
+    assert "/search/?q=" in page.url
+    assert page.locator(".results mark").count() > 0
+    assert "数据" in page.locator(".results mark").first.inner_text()
+    b.shot("search-zh-1280")
+    data = Topic.objects.get(slug="data")
+    page.locator(".facets a.facet", has_text=data.name_zh).click()
+    b.settle()
+    assert "topic=data" in page.url
+    assert page.locator(".facet.selected").inner_text().startswith("数据")
+    for item in page.locator(".results .entry-item").all():
+        assert "数据" in item.locator(".meta").inner_text()
+    assert b.errors == []
+
+
+def test_formula_renders_with_katex_and_diagram_as_svg(seeded_live, make_page):
+    b = make_page()
+    page = b.page
+    b.goto(entry("001", "4.1").get_absolute_url())
+    page.wait_for_selector(".math-display .katex-display")
+    assert page.locator(".math-display .katex").count() == 1
+    assert page.locator(".math-inline .katex").count() >= 3
+    assert "损失函数" in page.locator(".math-display .katex-mathml").inner_text()
+    b.shot("entry-formula-zh-1280")
+    b.goto(entry("001", "2").get_absolute_url())
+    svg = page.wait_for_selector(".mermaid-diagram svg")
+    assert svg.is_visible()
+    assert page.locator(".mermaid-diagram svg g.node").count() == 15
+    assert "数据收集" in page.locator(".mermaid-diagram svg").text_content()
+    assert page.locator("pre.mermaid").is_hidden()
+    assert b.errors == []
+
+
+def test_formula_and_diagram_source_stay_readable_without_scripts(
+    seeded_live, browser, live_server
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + entry("001", "2").get_absolute_url())
+    assert "A[数据收集] --> B[数据预处理]" in page.locator("pre.mermaid").inner_text()
+    page.goto(live_server.url + entry("001", "4.1").get_absolute_url())
+    assert "\\frac{1}{2}" in page.locator(".math-display").inner_text()
+    context.close()
+
+
+def test_injected_html_in_an_answer_does_nothing(seeded_live, make_page):
+    e = entry("001", "4.1")
+    e.answer = "<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n\n安全的答案"
+    e.save()
+    b = make_page()
+    page = b.page
+    b.goto(e.get_absolute_url())
+    page.wait_for_timeout(300)
+    assert b.dialogs == []
+    assert page.locator(".answer [onerror]").count() == 0
+    assert page.locator(".answer script").count() == 0
+    assert "安全的答案" in page.locator(".answer").inner_text()
+    b.goto("/documents/001_85f9168626f9a8f7/")
+    assert b.dialogs == []
+    assert page.locator("main [onerror], main script").count() == 0
+
+
+def test_dark_mode_follows_the_system_and_toggles(seeded_live, make_page):
+    b = make_page(color_scheme="dark")
+    page = b.page
+    b.goto("/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(15, 20, 25)"
+    page.locator("[data-theme-toggle]").click()
+    assert page.locator("html").get_attribute("data-theme") == "light"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    b.goto("/topics/data/")  # the choice is remembered
+    assert page.locator("html").get_attribute("data-theme") == "light"
+    assert b.errors == []
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "topic": "/topics/business/",
+    "entry-formula": ("001", "4.1"),
+    "entry-diagram": ("001", "2"),
+    "document": "/documents/001_85f9168626f9a8f7/",
+    "search": "/search/?q=数据隐私",
+    "not-found": "/no-such-page/",
+}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_page_type_fits_and_has_no_console_errors(seeded_live, make_page, width):
+    for lang_prefix, lang in (("", "zh"), ("/en", "en")):
+        for scheme in ("light", "dark"):
+            if scheme == "dark" and width == 1280:
+                continue
+            b = make_page(width=width, color_scheme=scheme)
+            for name, where in PAGE_TYPES.items():
+                path = entry(*where).get_absolute_url() if isinstance(where, tuple) else where
+                b.goto(lang_prefix + path)
+                if name.startswith("entry-diagram"):
+                    b.page.wait_for_selector(".mermaid-diagram svg")
+                if name.startswith("entry-formula"):
+                    b.page.wait_for_selector(".katex")
+                assert b.no_horizontal_scroll(), f"{name} scrolls sideways at {width}px"
+                suffix = "" if scheme == "light" else "-dark"
+                b.shot(f"{name}-{lang}-{width}{suffix}")
+            # The only console error allowed: the 404 status of the not-found page itself.
+            assert all("no-such-page" in e and "404" in e for e in b.errors), b.errors
+            b.close()
