@@ -18,11 +18,14 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py import_seeds
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Debian packages the browser tests need (Chromium), installed when missing.
+## Debian packages the browser tests need (Chromium, CJK fonts), installed when missing.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk
 system-packages:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

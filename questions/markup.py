@@ -87,7 +87,8 @@ def render_markdown(text):
 
 def plain_text(text):
     """Markdown source → readable plain text, for snippets and descriptions."""
-    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)  # code and mermaid blocks
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display formulas
     text = re.sub(r"[*_`#>|]+", "", text)
     text = re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)
     return " ".join(text.split())
