@@ -70,8 +70,6 @@ def measure(size, pool):
     from haystack.inputs import Raw
     from haystack.query import SearchQuerySet
 
-    from questions.models import Entry
-
     rng = random.Random(size)
     with fresh_database(seeds=False) as connection:
         call_command("migrate", verbosity=0)
@@ -87,7 +85,7 @@ def measure(size, pool):
         latencies = []
         for q in QUERIES:
             start = time.perf_counter()
-            list(SearchQuerySet().models(Entry).filter(content=Raw(q))[:10])
+            list(SearchQuerySet().filter(content=Raw(q))[:10])
             latencies.append((time.perf_counter() - start) * 1000)
         print(
             f"{connection.vendor:<11}{size:>8}  index {index_seconds:7.1f} s  size {size_mb:7.1f} MB"

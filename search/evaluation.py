@@ -29,7 +29,7 @@ def entry_pk(ref):
 
 
 def engine_search(query, k=K):
-    sqs = SearchQuerySet().models(Entry).filter(content=Raw(query))[:k]
+    sqs = SearchQuerySet().filter(content=Raw(query))[:k]
     return [int(r.pk) for r in sqs]
 
 

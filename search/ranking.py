@@ -53,13 +53,16 @@ def group_weight(candidate, group):
     )
 
 
-def rank(candidates, groups, indexed):
-    """Candidates best first; ``indexed`` is the number of documents in the index."""
+def rank(candidates, groups, indexed, df):
+    """Candidates best first.
+
+    ``indexed`` is the number of entries in the index and ``df[i]`` how many of them
+    hold group i (counted up to just past the generic share).
+    """
     if not candidates:
         return []
     n = max(indexed, len(candidates))
     weights = {c.pk: [group_weight(c, g) for g in groups] for c in candidates}
-    df = [sum(1 for c in candidates if weights[c.pk][i] > 0) for i in range(len(groups))]
     idf = [math.log(1 + n / (1 + d)) for d in df]
     informative = [i for i, d in enumerate(df) if d <= GENERIC_SHARE * n] or list(
         range(len(groups))

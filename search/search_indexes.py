@@ -3,7 +3,7 @@ from functools import cache
 from haystack import indexes
 
 from questions.markup import plain_text
-from questions.models import Entry
+from questions.models import Entry, Topic
 
 from .text import index_tokens, segment, tokenizer
 
@@ -96,3 +96,9 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         for term in terms:
             tokens += [t for t in segment(term, for_search=False) if len(t) > 1]
         return list(dict.fromkeys(tokens))[:RELATED_TERMS]
+
+    def facet_values(self, field_name):
+        """Every value a faceted field can take: the backend counts matches for each."""
+        if field_name != "topics":
+            raise NotImplementedError(f"No facet values for {field_name!r}.")
+        return list(Topic.objects.values_list("slug", flat=True))

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
-from questions.models import Entry, Topic
+from questions.models import Topic
 
 from .highlight import highlight, snippet
 from .text import MAX_QUERY_LENGTH, parse_query
@@ -69,7 +69,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
         outcome.topic = topics[topic_slug]
     if not query:
         return outcome
-    sqs = SearchQuerySet().models(Entry).filter(content=Raw(outcome.text)).facet("topics")
+    sqs = SearchQuerySet().filter(content=Raw(outcome.text)).facet("topics")
     unfiltered = sqs
     if outcome.topic:
         sqs = sqs.filter(topics=outcome.topic.slug)

@@ -19,7 +19,7 @@ from tests.conftest import entry
 
 
 def found(query, **filters):
-    sqs = SearchQuerySet().models(Entry).filter(content=Raw(query))
+    sqs = SearchQuerySet().filter(content=Raw(query))
     for name, value in filters.items():
         sqs = sqs.filter(**{name: value})
     return [int(r.pk) for r in sqs[:10]]

@@ -2,11 +2,10 @@
 
 The shared part (this module) speaks haystack: it turns a ``SearchQuerySet`` into
 a parsed query plus filters, runs it as SQL through the vendor module, and builds
-``SearchResult`` objects. Queries rank in two tiers: entries containing every
-query word (or one of its alternatives) first, then entries containing some.
+``SearchResult`` objects. The engine finds and roughly orders the candidates;
+``search.ranking`` puts the best of them in their final order.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
@@ -17,7 +16,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from search.models import IndexEntry
-from search.ranking import Candidate, rank
+from search.ranking import GENERIC_SHARE, Candidate, rank
 from search.text import Query, parse_query
 
 from . import vendor_module
@@ -64,17 +63,18 @@ class DatabaseSearchBackend(BaseSearchBackend):
             for obj in iterable:
                 data = index.full_prepare(obj)
                 fields = {name: data.get(name) or "" for name in TEXT_FIELDS}
+                topics = data.get("topics") or []
                 row, _ = IndexEntry.objects.using(self.database).update_or_create(
                     doc_id=data[ID],
                     defaults={
                         "django_ct": data[DJANGO_CT],
                         "django_id": str(data[DJANGO_ID]),
                         **fields,
-                        "topics": " " + " ".join(data.get("topics") or []) + " ",
+                        "topics": " ".join(topics),
                         "source": data.get("source") or "",
                     },
                 )
-                self.vendor.write(cursor, row.pk, fields)
+                self.vendor.write(cursor, row.pk, fields, topics)
 
     def remove(self, obj_or_string, commit=True):
         doc_id = get_identifier(obj_or_string)
@@ -118,58 +118,125 @@ class DatabaseSearchBackend(BaseSearchBackend):
         )
 
     def _run(self, compiled, start, end, facets, models=None, result_class=SearchResult):
-        empty = {"results": [], "hits": 0, "facets": {"fields": {f: [] for f in facets}}}
-        if not compiled.query:
-            return empty
         for name in facets:
             if name not in FACET_FIELDS:
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
+        if not compiled.query:
+            return {"results": [], "hits": 0, "facets": {"fields": {f: [] for f in facets}}}
+        vendor = self.vendor
+        groups = compiled.query.groups
         where, params = self._filters(compiled, models)
-        match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
-        hits, topic_counts = self._count(match_text, where, params)
-        candidates = [
-            Candidate(pk, ct, django_id, score, topics, {n: set(t.split()) for n, t in
-                                                         zip(TEXT_FIELDS, texts, strict=True)})
-            for (pk, ct, django_id, score, topics, *texts) in self._match(
-                match_text, where, params, limit=MAX_CANDIDATES, with_text=True
-            )
-        ]  # fmt: skip
-        indexed = IndexEntry.objects.using(self.database).count()
-        ranked = rank(candidates, compiled.query.groups, indexed)
+        indexed = self._scalar(vendor.INDEX_SIZE, [])
+        generic = int(GENERIC_SHARE * indexed)
+        df = [
+            self._scalar(vendor.BOUNDED_COUNT, [vendor.compile_query((g,), True), generic + 1])
+            for g in groups
+        ]
+        hits, match_text = 0, None
+        for match_text in self._candidate_queries(groups, df, generic):
+            hits = self._count(match_text, where, params)
+            if hits:
+                break
+        facet_counts = []
+        if facets and hits:
+            facet_counts = self._facet_counts(match_text, where, params)
+        topics = compiled.filters.get("topics")
+        if topics and hits:
+            match_text = vendor.with_topics(match_text, topics)
+            hits = self._count(match_text, where, params)
+        candidates = self._candidates(match_text, where, params, MAX_CANDIDATES) if hits else []
+        ranked = rank(candidates, groups, indexed, df)
         results = [
             result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked[start:end]
         ]
-        facet_fields = {name: topic_counts for name in facets}
         return {
             "results": results,
             "hits": min(hits, len(ranked)),
-            "facets": {"fields": facet_fields},
+            "facets": {"fields": {name: facet_counts for name in facets}},
         }
 
+    def _candidate_queries(self, groups, df, generic):
+        """Engine queries that find the candidates, most selective first.
+
+        An entry that holds none of the informative words cannot rank among those
+        that do, so only they are looked up. When every word is generic ("大模型"
+        is in nearly every entry), entries naming them all in the question come
+        first, then entries holding them all anywhere, then any of them.
+        """
+        vendor = self.vendor
+        found = [g for g, d in zip(groups, df, strict=True) if d]  # words in no entry: none
+        informative = [g for g, d in zip(groups, df, strict=True) if 0 < d <= generic]
+        if informative:
+            yield vendor.compile_query(informative, all_groups=False)
+        elif found:
+            yield vendor.compile_query(found, all_groups=True, question_only=True)
+            yield vendor.compile_query(found, all_groups=True)
+            yield vendor.compile_query(found, all_groups=False)
+
+    def _scalar(self, sql, params):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def _from(self, where):
+        """FROM and WHERE for a match: the full-text table alone unless SQL filters apply."""
+        vendor = self.vendor
+        join = vendor.FILTER_JOIN if where else ""
+        return f"FROM {vendor.TABLE} {join} WHERE {' AND '.join([vendor.MATCH, *where])}"
+
     def _count(self, match_text, where, params):
-        """Number of matches and their counts per topic."""
+        return self._scalar(f"SELECT COUNT(*) {self._from(where)}", [match_text, *params])
+
+    def _facet_counts(self, match_text, where, params):
+        """(topic slug, matches) for every topic with a match, most first."""
+        counts = {
+            slug: self._count(self.vendor.with_topics(match_text, [slug]), where, params)
+            for slug in self._facet_values("topics")
+        }
+        return sorted(((s, n) for s, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0]))
+
+    def _facet_values(self, field_name):
+        from haystack import connections as haystack_connections
+
+        values = set()
+        for index in (
+            haystack_connections[self.connection_alias].get_unified_index().collect_indexes()
+        ):
+            values |= set(index.facet_values(field_name))
+        return sorted(values)
+
+    def _top(self, match_text, where, params, limit):
+        """(id, engine score) of the best matches by bm25 / ts_rank."""
         vendor = self.vendor
         sql = (
-            f"SELECT e.topics, COUNT(*) FROM search_indexentry e {vendor.JOIN} "
-            f"WHERE {' AND '.join([vendor.MATCH, *where])} GROUP BY e.topics"
+            f"SELECT {vendor.ID}, {vendor.SCORE} AS score {self._from(where)} "
+            f"ORDER BY score DESC, {vendor.ID} LIMIT %s"
         )
+        args = ([match_text] if vendor.SCORE_USES_QUERY else []) + [match_text, *params, limit]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [match_text, *params])
-            rows = cursor.fetchall()
-        counts = Counter()
-        for topics, n in rows:
-            for slug in topics.split():
-                counts[slug] += n
-        topic_counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return sum(n for _, n in rows), topic_counts
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+
+    def _candidates(self, match_text, where, params, limit):
+        scores = dict(self._top(match_text, where, params, limit))
+        rows = IndexEntry.objects.using(self.database).filter(pk__in=scores)
+        return [
+            Candidate(
+                pk=row.pk,
+                ct=row.django_ct,
+                django_id=row.django_id,
+                engine_score=scores[row.pk],
+                topics=row.topics,
+                fields={name: set(getattr(row, name).split()) for name in TEXT_FIELDS},
+            )
+            for row in rows
+        ]
 
     def _filters(self, compiled, models):
+        """SQL conditions on the index rows (topics are matched by the engine instead)."""
         where, params = [], []
         for name, values in compiled.filters.items():
-            if name == "topics":
-                where.append("(" + " OR ".join(["e.topics LIKE %s"] * len(values)) + ")")
-                params += [f"% {v} %" for v in sorted(values)]
-            else:
+            if name != "topics":
                 where.append(f"e.{name} IN ({', '.join(['%s'] * len(values))})")
                 params += sorted(values)
         if compiled.exclude_ids:
@@ -180,22 +247,6 @@ class DatabaseSearchBackend(BaseSearchBackend):
             where.append(f"e.django_ct IN ({', '.join(['%s'] * len(cts))})")
             params += cts
         return where, params
-
-    def _match(self, match_text, where, params, limit, with_text=False):
-        """(id, django_ct, django_id, score, topics[, text fields…]) rows, best first."""
-        vendor = self.vendor
-        text_columns = "".join(f", e.{name}" for name in TEXT_FIELDS) if with_text else ""
-        # Only constants and %s placeholders are interpolated; values go in as parameters.
-        sql = (
-            f"SELECT e.id, e.django_ct, e.django_id, {vendor.SCORE} AS score, e.topics"
-            f"{text_columns} FROM search_indexentry e {vendor.JOIN} "
-            f"WHERE {' AND '.join([vendor.MATCH, *where])} "
-            "ORDER BY score DESC, e.id LIMIT %s"
-        )
-        args = ([match_text] if vendor.SCORE_USES_QUERY else []) + [match_text, *params, limit]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            return cursor.fetchall()
 
     def more_like_this(
         self,
@@ -223,17 +274,18 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if isinstance(additional_query_string, CompiledQuery):
             compiled.filters = additional_query_string.filters
             compiled.exclude_ids |= additional_query_string.exclude_ids
-        # Related entries share several key terms: the engine's own bm25/ts_rank order.
-        where, params = self._filters(compiled, models)
         if not terms:
             return {"results": [], "hits": 0}
+        # Related entries share several key terms: ranked like a search for them.
+        where, params = self._filters(compiled, models)
         match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
-        rows = self._match(match_text, where, params, limit=(end_offset or 20) + 1)
+        indexed = self._scalar(self.vendor.INDEX_SIZE, [])
+        candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
+        df = [sum(1 for c in candidates if c.weight_of(g[0])) for g in compiled.query.groups]
+        ranked = rank(candidates, compiled.query.groups, indexed, df)[start_offset:end_offset]
         result_class = result_class or SearchResult
-        results = [
-            result_class(*r[1].split("."), r[2], r[3]) for r in rows[start_offset:end_offset]
-        ]
-        return {"results": results, "hits": len(rows)}
+        results = [result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked]
+        return {"results": results, "hits": len(candidates)}
 
     def index_size(self):
         with self.connection.cursor() as cursor:

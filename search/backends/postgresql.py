@@ -1,4 +1,4 @@
-"""PostgreSQL: a weighted tsvector column with a GIN (or RUM) index, ranked by ts_rank."""
+"""PostgreSQL: a weighted tsvector column with a GIN index, ranked by ts_rank."""
 
 CREATE = [
     "ALTER TABLE search_indexentry ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
@@ -9,43 +9,72 @@ DROP = [
     "ALTER TABLE search_indexentry DROP COLUMN IF EXISTS vector",
 ]
 
-JOIN = ""
+# The full-text table, its id column, and how to reach the index rows for SQL filters.
+TABLE = "search_indexentry e"
+ID = "e.id"
+FILTER_JOIN = ""
 MATCH = "e.vector @@ %s::tsquery"
+# Weights for D, C, B, A: body, answer/example, prompt, question.
 SCORE = "ts_rank('{0.1, 0.3, 0.5, 1.0}', e.vector, %s::tsquery)"
 SCORE_USES_QUERY = True
 
 # Field → tsvector weight: question A, prompt B, answer and example C, body D.
 WEIGHTS = {"question": "A", "prompt": "B", "answer": "C", "example": "C", "body": "D"}
 MAX_POSITION = 16383
+# Topics are lexemes no query word can produce (a query token never holds a colon).
+TOPIC_PREFIX = "topic:"
 
 
 def _quote(token):
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def compile_query(groups, all_groups):
+def compile_query(groups, all_groups, question_only=False):
     """tsquery text for groups of alternatives; every token quoted, never raw input."""
     joiner = " & " if all_groups else " | "
+    suffix = ":A" if question_only else ""  # weight A: the question
     return joiner.join(
-        "(" + " | ".join("(" + " & ".join(map(_quote, alt)) + ")" for alt in group) + ")"
+        "("
+        + " | ".join("(" + " & ".join(_quote(t) + suffix for t in alt) + ")" for alt in group)
+        + ")"
         for group in groups
     )
 
 
-def tsvector_literal(fields):
+def with_topics(match_text, slugs):
+    """The match, limited to entries filed under any of the topics."""
+    topics = " | ".join(_quote(TOPIC_PREFIX + s) for s in sorted(slugs))
+    return f"({match_text}) & ({topics})"
+
+
+# How many entries match, counting no further than a limit (cheap for common words).
+BOUNDED_COUNT = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM search_indexentry WHERE vector @@ %s::tsquery "
+    "LIMIT %s) AS m"
+)
+# The planner's estimate once the table has been analysed, else an exact count.
+INDEX_SIZE = (
+    "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "
+    "ELSE (SELECT COUNT(*) FROM search_indexentry) END "
+    "FROM pg_class WHERE oid = 'search_indexentry'::regclass"
+)
+
+
+def tsvector_literal(fields, topics):
     positions = {}
     n = 0
     for name, weight in WEIGHTS.items():
         for token in fields[name].split():
             n += 1
             positions.setdefault(token, []).append(f"{min(n, MAX_POSITION)}{weight}")
-    return " ".join(f"{_quote(t)}:{','.join(p[:256])}" for t, p in positions.items())
+    lexemes = [f"{_quote(t)}:{','.join(p[:256])}" for t, p in positions.items()]
+    return " ".join(lexemes + [_quote(TOPIC_PREFIX + slug) for slug in topics])
 
 
-def write(cursor, pk, fields):
+def write(cursor, pk, fields, topics):
     cursor.execute(
         "UPDATE search_indexentry SET vector = %s::tsvector WHERE id = %s",
-        [tsvector_literal(fields), pk],
+        [tsvector_literal(fields, topics), pk],
     )
 
 

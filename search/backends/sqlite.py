@@ -2,36 +2,53 @@
 
 CREATE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "question, prompt, answer, example, body, tokenize = 'unicode61 remove_diacritics 0')",
+    "question, prompt, answer, example, body, topics, "
+    "tokenize = 'unicode61 remove_diacritics 0')",
 ]
 DROP = ["DROP TABLE IF EXISTS search_fts"]
 
-JOIN = "JOIN search_fts ON search_fts.rowid = e.id"
+# The full-text table, its id column, and how to reach the index rows for SQL filters.
+TABLE = "search_fts"
+ID = "search_fts.rowid"
+FILTER_JOIN = "JOIN search_indexentry e ON e.id = search_fts.rowid"
 MATCH = "search_fts MATCH %s"
-# bm25() is lower for better matches; weights per column: question highest.
-SCORE = "-bm25(search_fts, 10.0, 4.0, 2.0, 1.5, 1.0)"
+# bm25() is lower for better matches; weights per column: question highest, topics none.
+SCORE = "-bm25(search_fts, 10.0, 4.0, 2.0, 1.5, 1.0, 0.0)"
 SCORE_USES_QUERY = False
+TEXT_COLUMNS = ("question", "prompt", "answer", "example", "body")
 
 
 def _quote(token):
     return '"' + token.replace('"', '""') + '"'
 
 
-def compile_query(groups, all_groups):
+def compile_query(groups, all_groups, question_only=False):
     """FTS5 MATCH text for groups of alternatives; every token quoted, never raw input."""
     joiner = " AND " if all_groups else " OR "
-    return joiner.join(
+    text = joiner.join(
         "(" + " OR ".join("(" + " AND ".join(map(_quote, alt)) + ")" for alt in group) + ")"
         for group in groups
     )
+    columns = "question" if question_only else " ".join(TEXT_COLUMNS)
+    return f"{{{columns}}} : ({text})"
 
 
-def write(cursor, pk, fields):
+def with_topics(match_text, slugs):
+    """The match, limited to entries filed under any of the topics."""
+    return f"({match_text}) AND {{topics}} : ({' OR '.join(map(_quote, sorted(slugs)))})"
+
+
+# How many entries match, counting no further than a limit (cheap for common words).
+BOUNDED_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
+INDEX_SIZE = "SELECT COUNT(*) FROM search_indexentry"
+
+
+def write(cursor, pk, fields, topics):
     cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
     cursor.execute(
-        "INSERT INTO search_fts (rowid, question, prompt, answer, example, body) "
-        "VALUES (%s, %s, %s, %s, %s, %s)",
-        [pk, *(fields[name] for name in ("question", "prompt", "answer", "example", "body"))],
+        "INSERT INTO search_fts (rowid, question, prompt, answer, example, body, topics) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        [pk, *(fields[name] for name in TEXT_COLUMNS), " ".join(topics)],
     )
 
 
