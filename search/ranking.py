@@ -29,13 +29,15 @@ class Candidate:
     ct: str
     django_id: str
     engine_score: float
-    topics: str
-    fields: dict  # field name → set of tokens
+    fields: dict  # field name → its tokens
+
+    def __post_init__(self):
+        self.fields = {name: frozenset(tokens) for name, tokens in self.fields.items()}
 
     def weight_of(self, alternative):
         """The best field weight among fields holding every token of the alternative."""
         return max(
-            (w for name, w in FIELD_WEIGHTS.items() if set(alternative) <= self.fields[name]),
+            (w for name, w in FIELD_WEIGHTS.items() if self.fields[name].issuperset(alternative)),
             default=0.0,
         )
 

@@ -25,7 +25,7 @@ TEXT_FIELDS = ("question", "prompt", "answer", "example", "body")
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
 # The engine's best this many candidates are ranked (search.ranking); deeper pages end there.
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 200
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
 
 
@@ -219,17 +219,20 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     def _candidates(self, match_text, where, params, limit):
         scores = dict(self._top(match_text, where, params, limit))
-        rows = IndexEntry.objects.using(self.database).filter(pk__in=scores)
+        rows = (
+            IndexEntry.objects.using(self.database)
+            .filter(pk__in=scores)
+            .values_list("pk", "django_ct", "django_id", *TEXT_FIELDS)
+        )
         return [
             Candidate(
-                pk=row.pk,
-                ct=row.django_ct,
-                django_id=row.django_id,
-                engine_score=scores[row.pk],
-                topics=row.topics,
-                fields={name: set(getattr(row, name).split()) for name in TEXT_FIELDS},
+                pk=pk,
+                ct=ct,
+                django_id=django_id,
+                engine_score=scores[pk],
+                fields=dict(zip(TEXT_FIELDS, map(str.split, texts), strict=True)),
             )
-            for row in rows
+            for pk, ct, django_id, *texts in rows
         ]
 
     def _filters(self, compiled, models):
