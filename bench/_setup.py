@@ -6,6 +6,7 @@ DATABASE_URL picks the vendor as for the site; the benchmark creates its own
 
 import os
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def fresh_database(seeds=True):
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        # On disk, as the site runs, and shared with rebuild_index's worker processes.
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.mkdtemp(prefix="kb-bench-")) / "bench.sqlite3"
+        )
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         if seeds:

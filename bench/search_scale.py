@@ -64,7 +64,7 @@ def build_corpus(size, pool, rng):
     return document
 
 
-def measure(size, pool):
+def measure(size, pool, workers):
     from django.core.management import call_command
     from haystack import connections
     from haystack.inputs import Raw
@@ -78,7 +78,9 @@ def measure(size, pool):
         sync_topics()
         build_corpus(size, pool, rng)
         start = time.perf_counter()
-        call_command("rebuild_index", interactive=False, verbosity=0, workers=0, batchsize=2000)
+        call_command(
+            "rebuild_index", interactive=False, verbosity=0, workers=workers, batchsize=2000
+        )
         index_seconds = time.perf_counter() - start
         backend = connections["default"].get_backend()
         size_mb = backend.index_size() / 1e6
@@ -88,7 +90,7 @@ def measure(size, pool):
             list(SearchQuerySet().filter(content=Raw(q))[:10])
             latencies.append((time.perf_counter() - start) * 1000)
         print(
-            f"{connection.vendor:<11}{size:>8}  index {index_seconds:7.1f} s  size {size_mb:7.1f} MB"
+            f"{connection.vendor:<11}{size:>8}  index {index_seconds:7.1f} s ({workers} workers)  size {size_mb:7.1f} MB"
             f"  query median {statistics.median(latencies):6.1f} ms  p95 {percentile(latencies, 0.95):6.1f} ms"
         )
 
@@ -111,13 +113,14 @@ def api_median():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--workers", type=int, default=2, help="rebuild_index processes")
     args = parser.parse_args()
     setup()
     api_median()
     with fresh_database():
         pool = sentences()
     for size in args.sizes:
-        measure(size, pool)
+        measure(size, pool, args.workers)
 
 
 if __name__ == "__main__":
