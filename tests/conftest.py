@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from questions.models import Document, Entry
 
@@ -29,3 +31,11 @@ def seeded_live(transactional_db):
     if not Document.objects.exists():
         call_command("import_seeds", verbosity=0)
     return Entry.objects
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Requests activate their language in this thread; start every test in the default one."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

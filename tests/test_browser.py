@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from questions.models import Topic
 
@@ -97,13 +96,6 @@ def make_page(browser, live_server):
     yield make
     for page in pages:
         page.close()
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_home_topic_entry_document_and_back(seeded_live, make_page):

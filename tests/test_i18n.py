@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import trans_real
 
 from questions.views import HomeView
@@ -96,13 +95,6 @@ def english_ui_strings():
         if len(text) >= 6 and not HAN.search(text):
             strings.add(text)
     return strings
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def page_paths():

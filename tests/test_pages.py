@@ -4,10 +4,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from questions.models import Document, Entry, Topic
 from questions.views import TOPIC_PAGE_SIZE, HomeView
@@ -15,14 +13,6 @@ from questions.views import TOPIC_PAGE_SIZE, HomeView
 from .conftest import entry
 
 DOC_001 = "/documents/001_85f9168626f9a8f7/"
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Requests activate their language in this thread; start every test in the default one."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def count(html, needle):

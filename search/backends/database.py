@@ -279,16 +279,23 @@ class DatabaseSearchBackend(BaseSearchBackend):
             compiled.exclude_ids |= additional_query_string.exclude_ids
         if not terms:
             return {"results": [], "hits": 0}
-        # Related entries share several key terms: ranked like a search for them.
+        # Related entries share several key terms: the engine's bm25 / ts_rank order.
         where, params = self._filters(compiled, models)
         match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
-        indexed = self._scalar(self.vendor.INDEX_SIZE, [])
-        candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
-        df = [sum(1 for c in candidates if c.weight_of(g[0])) for g in compiled.query.groups]
-        ranked = rank(candidates, compiled.query.groups, indexed, df)[start_offset:end_offset]
+        vendor = self.vendor
+        sql = (
+            f"SELECT e.django_ct, e.django_id, {vendor.SCORE} AS score "
+            f"FROM {vendor.TABLE} {vendor.FILTER_JOIN} "
+            f"WHERE {' AND '.join([vendor.MATCH, *where])} ORDER BY score DESC, e.id LIMIT %s"
+        )
+        limit = end_offset if end_offset is not None else MAX_CANDIDATES
+        args = [match_text] * (2 if vendor.SCORE_USES_QUERY else 1) + [*params, limit]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()[start_offset:]
         result_class = result_class or SearchResult
-        results = [result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked]
-        return {"results": results, "hits": len(candidates)}
+        results = [result_class(*ct.split("."), pk, score) for ct, pk, score in rows]
+        return {"results": results, "hits": len(rows)}
 
     def index_size(self):
         with self.connection.cursor() as cursor:
