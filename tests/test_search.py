@@ -275,3 +275,21 @@ def test_relevance_targets(seeded):
     table, _ = evaluate(lambda q: found(q))
     assert table["all"][0] >= 0.9
     assert table["natural"][0] >= 0.8
+
+
+def test_admin_unpublish_and_publish_actions_follow_the_index(seeded, admin_client):
+    e = entry("000", "19")
+    url = reverse("admin:questions_entry_changelist")
+    response = admin_client.post(url, {"action": "unpublish", "_selected_action": [e.pk]})
+    assert response.status_code == 302
+    assert e.pk not in found("融资")
+    assert admin_client.get(e.get_absolute_url()).status_code == 404
+    admin_client.post(url, {"action": "publish", "_selected_action": [e.pk]})
+    assert found("融资")[0] == e.pk
+
+
+def test_no_results_suggestions_all_find_something(seeded):
+    from search.views import SUGGESTIONS
+
+    for suggestion in SUGGESTIONS:
+        assert found(suggestion), suggestion
