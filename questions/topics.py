@@ -18,9 +18,13 @@ MAX_HITS = 4
 
 
 @cache
-def load_topics(path=None):
+def load_fixture(path=None):
     with open(path or settings.KB_TOPICS_FIXTURE, encoding="utf-8") as f:
-        return json.load(f)["topics"]
+        return json.load(f)
+
+
+def load_topics(path=None):
+    return load_fixture(path)["topics"]
 
 
 def score(fields, topics=None):
@@ -47,6 +51,8 @@ def classify(question, prompt="", answer="", example="", topics=None):
     ranked = sorted(scores, key=lambda slug: (-scores[slug], order.index(slug)))
     in_question = score({"question": question}, topics)
     best = scores[ranked[0]]
+    if not best:  # no keyword at all: the fixture's fallback topic
+        return [load_fixture()["fallback"]]
     chosen = [ranked[0]]
     for slug in ranked[1:]:
         strong = scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD

@@ -179,7 +179,7 @@ def test_entry_page_with_formula(client, seeded):
     start = html.index('class="breadcrumbs"')
     crumbs = html[start : html.index("</nav>", start)]
     assert '<a href="/">首页</a>' in crumbs
-    assert '<a href="/topics/data/">数据</a>' in crumbs
+    assert '<a href="/topics/compute/">算力</a>' in crumbs
     assert 'aria-current="page" lang="zh-Hans">数学模型构建<' in crumbs
     # Permalink, previous and next in the document.
     assert f'rel="bookmark" data-permalink>http://testserver{e.get_absolute_url()}</a>' in html
