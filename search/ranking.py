@@ -29,6 +29,7 @@ class Candidate:
     ct: str
     django_id: str
     engine_score: float
+    topics: str
     fields: dict  # field name → its tokens
 
     def __post_init__(self):

@@ -6,6 +6,7 @@ a parsed query plus filters, runs it as SQL through the vendor module, and build
 ``search.ranking`` puts the best of them in their final order.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
@@ -24,7 +25,7 @@ from . import vendor_module
 TEXT_FIELDS = ("question", "prompt", "answer", "example", "body")
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
-# The engine's best this many candidates are ranked (search.ranking); deeper pages end there.
+# The engine's best this many matches are ranked (search.ranking); deeper pages end there.
 MAX_CANDIDATES = 200
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
 
@@ -126,33 +127,30 @@ class DatabaseSearchBackend(BaseSearchBackend):
         vendor = self.vendor
         groups = compiled.query.groups
         where, params = self._filters(compiled, models)
-        indexed = self._scalar(vendor.INDEX_SIZE, [])
-        generic = int(GENERIC_SHARE * indexed)
-        df = [
-            self._scalar(vendor.BOUNDED_COUNT, [vendor.compile_query((g,), True), generic + 1])
-            for g in groups
-        ]
-        hits, match_text = 0, None
+        with self.connection.cursor() as cursor:
+            indexed = vendor.index_size(cursor)
+            generic = int(GENERIC_SHARE * indexed)
+            df = vendor.document_frequencies(cursor, groups, generic + 1)
+        candidates, match_text = [], None
         for match_text in self._candidate_queries(groups, df, generic):
-            hits = self._count(match_text, where, params)
-            if hits:
+            candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
+            if candidates:
                 break
-        facet_counts = []
-        if facets and hits:
-            facet_counts = self._facet_counts(match_text, where, params)
+        # Results end at the best MAX_CANDIDATES matches; counts and facets describe those.
+        facet_counts = Counter(slug for c in candidates for slug in c.topics.split())
         topics = compiled.filters.get("topics")
-        if topics and hits:
+        if topics and candidates:
             match_text = vendor.with_topics(match_text, topics)
-            hits = self._count(match_text, where, params)
-        candidates = self._candidates(match_text, where, params, MAX_CANDIDATES) if hits else []
+            candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
         ranked = rank(candidates, groups, indexed, df)
         results = [
             result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked[start:end]
         ]
+        facet_list = sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
             "results": results,
-            "hits": min(hits, len(ranked)),
-            "facets": {"fields": {name: facet_counts for name in facets}},
+            "hits": len(ranked),
+            "facets": {"fields": {name: facet_list for name in facets}},
         }
 
     def _candidate_queries(self, groups, df, generic):
@@ -161,49 +159,24 @@ class DatabaseSearchBackend(BaseSearchBackend):
         An entry that holds none of the informative words cannot rank among those
         that do, so only they are looked up. When every word is generic ("大模型"
         is in nearly every entry), entries naming them all in the question come
-        first, then entries holding them all anywhere, then any of them.
+        first, then entries holding them all anywhere, then any of them; the same
+        when the informative words turn out to match nothing.
         """
         vendor = self.vendor
         found = [g for g, d in zip(groups, df, strict=True) if d]  # words in no entry: none
         informative = [g for g, d in zip(groups, df, strict=True) if 0 < d <= generic]
         if informative:
             yield vendor.compile_query(informative, all_groups=False)
-        elif found:
+        if found:
             yield vendor.compile_query(found, all_groups=True, question_only=True)
             yield vendor.compile_query(found, all_groups=True)
             yield vendor.compile_query(found, all_groups=False)
-
-    def _scalar(self, sql, params):
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
 
     def _from(self, where):
         """FROM and WHERE for a match: the full-text table alone unless SQL filters apply."""
         vendor = self.vendor
         join = vendor.FILTER_JOIN if where else ""
         return f"FROM {vendor.TABLE} {join} WHERE {' AND '.join([vendor.MATCH, *where])}"
-
-    def _count(self, match_text, where, params):
-        return self._scalar(f"SELECT COUNT(*) {self._from(where)}", [match_text, *params])
-
-    def _facet_counts(self, match_text, where, params):
-        """(topic slug, matches) for every topic with a match, most first."""
-        counts = {
-            slug: self._count(self.vendor.with_topics(match_text, [slug]), where, params)
-            for slug in self._facet_values("topics")
-        }
-        return sorted(((s, n) for s, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0]))
-
-    def _facet_values(self, field_name):
-        from haystack import connections as haystack_connections
-
-        values = set()
-        for index in (
-            haystack_connections[self.connection_alias].get_unified_index().collect_indexes()
-        ):
-            values |= set(index.facet_values(field_name))
-        return sorted(values)
 
     def _top(self, match_text, where, params, limit):
         """(id, engine score) of the best matches by bm25 / ts_rank."""
@@ -222,7 +195,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         rows = (
             IndexEntry.objects.using(self.database)
             .filter(pk__in=scores)
-            .values_list("pk", "django_ct", "django_id", *TEXT_FIELDS)
+            .values_list("pk", "django_ct", "django_id", "topics", *TEXT_FIELDS)
         )
         return [
             Candidate(
@@ -230,9 +203,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 ct=ct,
                 django_id=django_id,
                 engine_score=scores[pk],
+                topics=topics,
                 fields=dict(zip(TEXT_FIELDS, map(str.split, texts), strict=True)),
             )
-            for pk, ct, django_id, *texts in rows
+            for pk, ct, django_id, topics, *texts in rows
         ]
 
     def _filters(self, compiled, models):

@@ -47,17 +47,50 @@ def with_topics(match_text, slugs):
     return f"({match_text}) & ({topics})"
 
 
-# How many entries match, counting no further than a limit (cheap for common words).
-BOUNDED_COUNT = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM search_indexentry WHERE vector @@ %s::tsquery "
-    "LIMIT %s) AS m"
-)
-# The planner's estimate once the table has been analysed, else an exact count.
-INDEX_SIZE = (
-    "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "
-    "ELSE (SELECT COUNT(*) FROM search_indexentry) END "
-    "FROM pg_class WHERE oid = 'search_indexentry'::regclass"
-)
+def index_size(cursor):
+    """The planner's estimate once the table has been analysed, else an exact count."""
+    cursor.execute(
+        "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "
+        "ELSE (SELECT COUNT(*) FROM search_indexentry) END "
+        "FROM pg_class WHERE oid = 'search_indexentry'::regclass"
+    )
+    return cursor.fetchone()[0]
+
+
+def document_frequencies(cursor, groups, limit):
+    """How many entries hold each group, up to ``limit``.
+
+    Counting a common lexeme through GIN visits every matching row, slow on a large
+    table, so a group with a common alternative is estimated from the lexeme
+    statistics ANALYZE keeps for the vector column (what the planner uses); a group
+    of rare words, absent from those statistics, is cheap to count and is counted.
+    """
+    cursor.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = 'search_indexentry' AND attname = 'vector' "
+        "AND most_common_elems IS NOT NULL"
+    )
+    row = cursor.fetchone()
+    frequency = dict(zip(row[0], row[1], strict=False)) if row else {}
+    size = index_size(cursor) if frequency else 0
+    counts = []
+    for group in groups:
+        common = [alt for alt in group if all(t in frequency for t in alt)]
+        if common:
+            share = max(min(frequency[t] for t in alt) for alt in common)
+            counts.append(min(limit, max(1, round(size * share))))
+        else:
+            counts.append(_count(cursor, group, limit))
+    return counts
+
+
+def _count(cursor, group, limit):
+    cursor.execute(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM search_indexentry WHERE vector @@ %s::tsquery "
+        "LIMIT %s) AS m",
+        [compile_query((group,), all_groups=True), limit],
+    )
+    return cursor.fetchone()[0]
 
 
 def tsvector_literal(fields, topics):

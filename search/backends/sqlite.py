@@ -38,9 +38,21 @@ def with_topics(match_text, slugs):
     return f"({match_text}) AND {{topics}} : ({' OR '.join(map(_quote, sorted(slugs)))})"
 
 
-# How many entries match, counting no further than a limit (cheap for common words).
-BOUNDED_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
-INDEX_SIZE = "SELECT COUNT(*) FROM search_indexentry"
+def index_size(cursor):
+    cursor.execute("SELECT COUNT(*) FROM search_indexentry")
+    return cursor.fetchone()[0]
+
+
+def document_frequencies(cursor, groups, limit):
+    """How many entries hold each group, counted no further than ``limit`` (cheap in FTS5)."""
+    counts = []
+    for group in groups:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+            [compile_query((group,), all_groups=True), limit],
+        )
+        counts.append(cursor.fetchone()[0])
+    return counts
 
 
 def write(cursor, pk, fields, topics):
