@@ -293,3 +293,17 @@ def test_no_results_suggestions_all_find_something(seeded):
 
     for suggestion in SUGGESTIONS:
         assert found(suggestion), suggestion
+
+
+@pytest.mark.parametrize("rum", [True, False])
+def test_postgresql_ranks_with_and_without_rum(seeded, monkeypatch, rum):
+    """The RUM index is detected, never required: ts_rank ordering gives the same best entry."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from search.backends import postgresql
+
+    monkeypatch.setitem(postgresql._rum_in_use, connection.settings_dict["NAME"], rum)
+    assert found("融资")[0] == entry("000", "19").pk
+    assert found("硬件需求")[0] == entry("002", "15").pk

@@ -181,13 +181,14 @@ class DatabaseSearchBackend(BaseSearchBackend):
     def _top(self, match_text, where, params, limit):
         """(id, engine score) of the best matches by bm25 / ts_rank."""
         vendor = self.vendor
-        sql = (
-            f"SELECT {vendor.ID}, {vendor.SCORE} AS score {self._from(where)} "
-            f"ORDER BY score DESC, {vendor.ID} LIMIT %s"
-        )
-        args = ([match_text] if vendor.SCORE_USES_QUERY else []) + [match_text, *params, limit]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, args)
+            order, order_params = vendor.ordering(cursor, match_text)
+            sql = (
+                f"SELECT {vendor.ID}, {vendor.SCORE} AS score {self._from(where)} "
+                f"ORDER BY {order} LIMIT %s"
+            )
+            score_params = [match_text] if vendor.SCORE_USES_QUERY else []
+            cursor.execute(sql, [*score_params, match_text, *params, *order_params, limit])
             return cursor.fetchall()
 
     def _candidates(self, match_text, where, params, limit):

@@ -1,4 +1,9 @@
-"""PostgreSQL: a weighted tsvector column with a GIN index, ranked by ts_rank."""
+"""PostgreSQL: a weighted tsvector column with a GIN index, ranked by ts_rank.
+
+Where the ``rum`` extension is installed (Debian: postgresql-15-rum), migration 0003
+indexes the vector with RUM instead, and the best matches come straight out of the
+index in ``<=>`` order rather than by ranking every match.
+"""
 
 CREATE = [
     "ALTER TABLE search_indexentry ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
@@ -8,6 +13,18 @@ DROP = [
     "DROP INDEX IF EXISTS search_indexentry_vector",
     "ALTER TABLE search_indexentry DROP COLUMN IF EXISTS vector",
 ]
+RUM_INDEX = "search_indexentry_vector_rum"
+RUM_AVAILABLE = "SELECT 1 FROM pg_available_extensions WHERE name = 'rum'"
+USE_RUM = [
+    "CREATE EXTENSION IF NOT EXISTS rum",
+    f"CREATE INDEX {RUM_INDEX} ON search_indexentry USING rum (vector rum_tsvector_ops)",
+    "DROP INDEX IF EXISTS search_indexentry_vector",
+]
+USE_GIN = [
+    "CREATE INDEX IF NOT EXISTS search_indexentry_vector ON search_indexentry USING GIN (vector)",
+    f"DROP INDEX IF EXISTS {RUM_INDEX}",
+]
+_rum_in_use = {}
 
 # The full-text table, its id column, and how to reach the index rows for SQL filters.
 TABLE = "search_indexentry e"
@@ -23,6 +40,17 @@ WEIGHTS = {"question": "A", "prompt": "B", "answer": "C", "example": "C", "body"
 MAX_POSITION = 16383
 # Topics are lexemes no query word can produce (a query token never holds a colon).
 TOPIC_PREFIX = "topic:"
+
+
+def ordering(cursor, match_text):
+    """ORDER BY clause and its parameters: RUM's distance where indexed, else ts_rank."""
+    database = cursor.db.settings_dict["NAME"]
+    if database not in _rum_in_use:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+        _rum_in_use[database] = cursor.fetchone() is not None
+    if _rum_in_use[database]:
+        return "e.vector <=> %s::tsquery", [match_text]  # a second key would stop RUM
+    return "score DESC, e.id", []
 
 
 def _quote(token):

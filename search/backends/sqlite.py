@@ -18,6 +18,11 @@ SCORE_USES_QUERY = False
 TEXT_COLUMNS = ("question", "prompt", "answer", "example", "body")
 
 
+def ordering(cursor, match_text):
+    """ORDER BY clause and its parameters: best bm25 first."""
+    return "score DESC, search_fts.rowid", []
+
+
 def _quote(token):
     return '"' + token.replace('"', '""') + '"'
 
