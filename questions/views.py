@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from search.related import related_entries
+
 from .models import Document, Entry, Topic
 
 TOPIC_PAGE_SIZE = 50
@@ -13,7 +15,10 @@ PUBLIC = Q(entries__is_published=True, entries__duplicate_of__isnull=True)
 
 
 def topics_with_counts():
-    return Topic.objects.annotate(entry_count=Count("entries", filter=PUBLIC))
+    # Aggregating queries ignore Meta.ordering: order explicitly.
+    return Topic.objects.annotate(entry_count=Count("entries", filter=PUBLIC)).order_by(
+        "position", "slug"
+    )
 
 
 def public_entries():
@@ -64,8 +69,6 @@ class EntryView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        from search.related import related_entries
-
         entry = self.object
         canonical = entry.duplicate_of or entry
         siblings = Entry.objects.published().filter(document=entry.document)
