@@ -53,7 +53,10 @@ def test_entries_filtered_by_topic_and_published_only(seeded, client):
 
 
 def test_unknown_source_or_topic_is_a_400(seeded, client):
-    assert get(client, "api-entries", source="nope.txt") == (400, {"error": "未知的来源文档：nope.txt"})
+    assert get(client, "api-entries", source="nope.txt") == (
+        400,
+        {"error": "未知的来源文档：nope.txt"},
+    )
     assert get(client, "api-entries", topic="nope") == (400, {"error": "未知的主题：nope"})
 
 
