@@ -60,9 +60,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
     # Writing ------------------------------------------------------------------------
 
     def update(self, index, iterable, commit=True):
+        # Segment first, then write: the write transaction (one writer at a time on
+        # SQLite) stays short, so rebuild_index workers segment in parallel.
+        prepared = [index.full_prepare(obj) for obj in iterable]
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            for obj in iterable:
-                data = index.full_prepare(obj)
+            for data in prepared:
                 fields = {name: data.get(name) or "" for name in TEXT_FIELDS}
                 topics = data.get("topics") or []
                 row, _ = IndexEntry.objects.using(self.database).update_or_create(
