@@ -1,0 +1,80 @@
+"""The admin: staff login, editing through the real forms, edits kept on re-import."""
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import reverse
+
+from questions.models import Topic
+from tests.conftest import entry
+
+
+def change_form_data(client, e, **changes):
+    """The entry's change form as the admin page fills it, with ``changes`` applied."""
+    url = reverse("admin:questions_entry_change", args=[e.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["topics"] = [t.pk for t in e.topics.all()]
+    for flag in ("is_published", "topics_locked"):
+        if data.get(flag) is False:
+            del data[flag]
+    data.update(changes)
+    return url, data
+
+
+def test_staff_login_through_the_login_form(seeded, client):
+    User.objects.create_user("editor", password="s3cret-pass", is_staff=True, is_superuser=True)
+    login = reverse("admin:login")
+    response = client.post(
+        login, {"username": "editor", "password": "s3cret-pass", "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(reverse("admin:questions_entry_changelist")).status_code == 200
+
+
+def test_wrong_password_stays_on_login_page(seeded, client):
+    User.objects.create_user("editor", password="s3cret-pass", is_staff=True)
+    response = client.post(reverse("admin:login"), {"username": "editor", "password": "nope"})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_non_staff_cannot_enter(seeded, client):
+    User.objects.create_user("reader", password="s3cret-pass")
+    client.login(username="reader", password="s3cret-pass")
+    response = client.get(reverse("admin:questions_entry_changelist"))
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_admin_edit_through_form_survives_reimport(seeded, admin_client):
+    e = entry("000", "19")
+    url, data = change_form_data(admin_client, e, answer="管理员的新答案：先找天使投资。")
+    assert admin_client.post(url, data).status_code == 302
+    call_command("import_seeds", verbosity=0)
+    assert entry("000", "19").answer == "管理员的新答案：先找天使投资。"
+    page = admin_client.get(e.get_absolute_url()).content.decode()
+    assert "管理员的新答案" in page
+
+
+def test_admin_topic_choice_is_locked_and_survives_reimport(seeded, admin_client):
+    e = entry("000", "19")
+    ethics = Topic.objects.get(slug="ethics")
+    url, data = change_form_data(admin_client, e, topics=[ethics.pk])
+    assert admin_client.post(url, data).status_code == 302
+    assert entry("000", "19").topics_locked is True
+    call_command("import_seeds", verbosity=0)
+    assert [t.slug for t in entry("000", "19").topics.all()] == ["ethics"]
+
+
+def test_admin_script_is_sanitised_on_the_page(seeded, admin_client):
+    e = entry("000", "1")
+    url, data = change_form_data(admin_client, e, answer="安全<script>alert(1)</script>文本")
+    assert admin_client.post(url, data).status_code == 302
+    html = admin_client.get(e.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "安全" in html
+
+
+def test_document_admin_is_read_only(seeded, admin_client):
+    response = admin_client.get(reverse("admin:questions_document_changelist"))
+    assert response.status_code == 200
+    assert admin_client.get(reverse("admin:questions_document_add")).status_code == 403
