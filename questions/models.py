@@ -73,10 +73,13 @@ class Document(models.Model):
 
     @property
     def display_title(self):
-        """The heading, or for a document without one the first clause of its abstract."""
+        """The heading, or for a document without one the first clause of its abstract
+        ("本文将探讨AI大模型在创业过程中的技术挑战，…" → "AI大模型在创业过程中的技术挑战")."""
         if self.title:
             return self.title
-        return self.abstract_text.split("，")[0].split("。")[0][:60] or self.filename
+        clause = re.split(r"[，。；]", self.abstract_text)[0]
+        clause = re.sub(r"^本文(?:将|主要)?(?:探讨|介绍|讨论|分析|阐述)?了?", "", clause)
+        return clause[:60] or self.filename
 
     @property
     def keyword_list(self):

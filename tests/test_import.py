@@ -51,6 +51,7 @@ def test_seed_000_plain_question_and_answer(seeded):
 def test_seed_001_article_front_matter_and_outline(seeded):
     document = Document.objects.get(filename="001_85f9168626f9a8f7.txt")
     assert document.title == ""
+    assert document.display_title == "AI大模型在创业过程中的技术挑战"
     assert document.keyword_list[:3] == ["AI大模型", "创业", "技术挑战"]
     assert document.abstract_text.startswith("本文将探讨AI大模型在创业过程中的技术挑战")
     chapter = entry("001", "10")

@@ -268,7 +268,7 @@ def test_document_page_has_every_entry_in_order_with_anchors_and_toc(client, see
         assert f'<li class="toc-level-{e.heading_level}"><a href="#{e.anchor}">' in body[:toc_end]
     positions = [body.index(f'<section id="{e.anchor}"') for e in entries]
     assert positions == sorted(positions)
-    assert '<section id="s-10-3"' in html or '<section id="s-4-1"' in html
+    assert '<section id="s-10-3"' in html and '<section id="s-4-1"' in html
     assert (
         '<ul class="keyword-list" lang="zh-Hans"><li>AI大模型</li><li>创业</li><li>技术挑战</li>'
         in html
