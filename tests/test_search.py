@@ -307,3 +307,16 @@ def test_postgresql_ranks_with_and_without_rum(seeded, monkeypatch, rum):
     monkeypatch.setitem(postgresql._rum_in_use, connection.settings_dict["NAME"], rum)
     assert found("融资")[0] == entry("000", "19").pk
     assert found("硬件需求")[0] == entry("002", "15").pk
+
+
+@pytest.mark.parametrize(
+    ("query", "source", "section"),
+    [
+        ("A/B 测试", "004", "3"),
+        ("a/b测试", "004", "3"),
+        ("F1分数", "000", "9"),
+        ("GPT-3", "000", "1"),
+    ],
+)
+def test_latin_compounds_are_found_whole(seeded, query, source, section):
+    assert found(query)[0] == entry(source, section).pk
