@@ -27,6 +27,7 @@ FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
 # The engine's best this many matches are ranked (search.ranking); deeper pages end there.
 MAX_CANDIDATES = 200
+MLT_RESULTS = 10
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
 
 
@@ -265,7 +266,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
             f"FROM {vendor.TABLE} {vendor.FILTER_JOIN} "
             f"WHERE {' AND '.join([vendor.MATCH, *where])} ORDER BY score DESC, e.id LIMIT %s"
         )
-        limit = end_offset if end_offset is not None else MAX_CANDIDATES
+        # haystack's run_mlt passes no offsets and loads every result it gets: keep it short.
+        limit = end_offset if end_offset is not None else MLT_RESULTS
         args = [match_text] * (2 if vendor.SCORE_USES_QUERY else 1) + [*params, limit]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, args)
