@@ -86,7 +86,7 @@ def measure(size, pool, workers):
             with connection.cursor() as cursor:  # as autovacuum would, before queries
                 cursor.execute("ANALYZE search_indexentry")
         backend = connections["default"].get_backend()
-        size_mb = backend.index_size() / 1e6
+        size_mb = backend.index_bytes() / 1e6
         latencies = []
         for q in QUERIES:
             start = time.perf_counter()

@@ -193,12 +193,17 @@ class Entry(EntryLayout, models.Model):
         return f"{self.section} {self.question}".strip()
 
     def save(self, *args, **kwargs):
-        self.prompt_html = render_markdown(self.prompt)
-        self.answer_html = render_markdown(self.answer)
-        self.example_html = render_markdown(self.example)
+        """Derive the HTML of the Markdown fields being saved (all of them by default)."""
         update_fields = kwargs.get("update_fields")
+        rendered = [
+            f
+            for f in ("prompt", "answer", "example")
+            if update_fields is None or f in update_fields
+        ]
+        for name in rendered:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "prompt_html", "answer_html", "example_html"}
+            kwargs["update_fields"] = {*update_fields, *(f"{name}_html" for name in rendered)}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -133,7 +133,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         with self.connection.cursor() as cursor:
             indexed = vendor.index_size(cursor)
             generic = int(GENERIC_SHARE * indexed)
-            df = vendor.document_frequencies(cursor, groups, generic + 1)
+            df = vendor.document_frequencies(cursor, groups, generic + 1, indexed)
         candidates, match_text = [], None
         for match_text in self._candidate_queries(groups, df, generic):
             candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
@@ -276,7 +276,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         results = [result_class(*ct.split("."), pk, score) for ct, pk, score in rows]
         return {"results": results, "hits": len(rows)}
 
-    def index_size(self):
+    def index_bytes(self):
         with self.connection.cursor() as cursor:
             return self.vendor.size_bytes(cursor)
 

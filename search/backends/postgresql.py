@@ -85,7 +85,7 @@ def index_size(cursor):
     return cursor.fetchone()[0]
 
 
-def document_frequencies(cursor, groups, limit):
+def document_frequencies(cursor, groups, limit, size):
     """How many entries hold each group, up to ``limit``.
 
     Counting a common lexeme through GIN visits every matching row, slow on a large
@@ -100,7 +100,6 @@ def document_frequencies(cursor, groups, limit):
     )
     row = cursor.fetchone()
     frequency = dict(zip(row[0], row[1], strict=False)) if row else {}
-    size = index_size(cursor) if frequency else 0
     counts = []
     for group in groups:
         common = [alt for alt in group if all(t in frequency for t in alt)]

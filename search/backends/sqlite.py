@@ -48,8 +48,8 @@ def index_size(cursor):
     return cursor.fetchone()[0]
 
 
-def document_frequencies(cursor, groups, limit):
-    """How many entries hold each group, counted no further than ``limit`` (cheap in FTS5)."""
+def document_frequencies(cursor, groups, limit, size):
+    """How many of the ``size`` entries hold each group, counted up to ``limit`` (cheap in FTS5)."""
     counts = []
     for group in groups:
         cursor.execute(
