@@ -74,7 +74,23 @@ def normalise(text):
 def _han_words(run, for_search):
     tok = tokenizer()
     # No HMM guessing of unknown words: index and query must cut the same text the same way.
-    return tok.cut_for_search(run, HMM=False) if for_search else tok.cut(run, HMM=False)
+    words = tok.cut_for_search(run, HMM=False) if for_search else tok.cut(run, HMM=False)
+    return _join_single_characters(words)
+
+
+def _join_single_characters(words):
+    """A word jieba does not know falls apart into characters (运维 → 运 维): join runs of
+    single characters that are not stop words back into one token, at index and query time."""
+    out, run = [], []
+    for word in [*words, ""]:
+        if len(word) == 1 and word not in stopwords():
+            run.append(word)
+            continue
+        out.append("".join(run)) if run else None
+        run = []
+        if word:
+            out.append(word)
+    return out
 
 
 def _latin_tokens(compound, for_search):

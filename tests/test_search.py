@@ -320,3 +320,9 @@ def test_postgresql_ranks_with_and_without_rum(seeded, monkeypatch, rum):
 )
 def test_latin_compounds_are_found_whole(seeded, query, source, section):
     assert found(query)[0] == entry(source, section).pk
+
+
+def test_words_jieba_does_not_know_stay_whole():
+    """运维 is no jieba word: its characters are joined back, so 模型运维 keeps both words."""
+    assert parse_query("模型运维").groups[1][0] == ("运维",)
+    assert "卖给" in {alt[0] for group in parse_query("卖给哪些客户").groups for alt in group}
