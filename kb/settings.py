@@ -65,6 +65,7 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so its admin integration applies
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "questions.languages.HomeLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +137,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Model translation (questions/translation.py): Chinese is the source, English a translation
+# of it; an English field left empty shows the Chinese.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -173,6 +182,7 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
 
 KB_SEEDS_DIR = BASE_DIR / "fixtures" / "seeds"
 KB_TOPICS_FIXTURE = BASE_DIR / "fixtures" / "topics.json"
+KB_TRANSLATIONS_DIR = BASE_DIR / "fixtures" / "translations"
 
 LOGGING = {
     "version": 1,

@@ -6,15 +6,15 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from questions import views as question_views
+from questions.languages import switch_language
 from questions.sitemaps import SITEMAPS
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/entries/", question_views.entries_api, name="api-entries"),
+    path("i18n/switch/", switch_language, name="switch_language"),
     path("api/topics/", question_views.topics_api, name="api-topics"),
-    path("api/search/", search_views.search_api, name="api-search"),
     path(
         "sitemap.xml",
         sitemap,
@@ -30,6 +30,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("api/entries/", question_views.entries_api, name="api-entries"),
+    path("api/search/", search_views.search_api, name="api-search"),
     path("search/", search_views.SearchView.as_view(), name="search"),
     path(
         "opensearch.xml",

@@ -1,22 +1,93 @@
 from django.contrib import admin, messages
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
-from .models import Document, Entry, Topic
+from .models import Document, Entry, Phrasing, Topic, TranslationState
+
+
+def localized(fields, suffix):
+    return [f"{name}_{suffix}" for name in fields]
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    """English: missing / stale / current, in SQL (``source_hash`` is the saved Chinese)."""
+
+    title = _("英文")
+    parameter_name = "english"
+
+    def lookups(self, request, model_admin):
+        return TranslationState.Status.choices
+
+    def queryset(self, request, queryset):
+        model = queryset.model
+        missing = Q()
+        for name in model.translated_texts:
+            missing |= ~Q(**{f"{name}_zh_hans": ""}) & Q(**{f"{name}_en": ""})
+        if self.value() == TranslationState.Status.MISSING:
+            return queryset.filter(missing)
+        if self.value() == TranslationState.Status.STALE:
+            return queryset.exclude(missing).exclude(en_source_hash=F("source_hash"))
+        if self.value() == TranslationState.Status.CURRENT:
+            return queryset.exclude(missing).filter(en_source_hash=F("source_hash"))
+        return queryset
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Chinese and English side by side: a fieldset per language (see admin/kb.css)."""
+
+    class Media:
+        css = {"all": ["admin/kb.css"]}
+
+    def language_fieldsets(self, names):
+        return [
+            (
+                _("中文"),
+                {"fields": localized(names, "zh_hans"), "classes": ["kb-lang", "kb-lang-zh"]},
+            ),
+            ("English", {"fields": localized(names, "en"), "classes": ["kb-lang", "kb-lang-en"]}),
+        ]
+
+    @admin.display(description=_("英文"))
+    def english_status(self, obj):
+        return obj.translation_status.label
+
+    def save_model(self, request, obj, form, change):
+        if any(name.endswith("_en") for name in form.changed_data):
+            obj.mark_translation_current()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_zh", "name_en", "position"]
+class TopicAdmin(TranslatedAdmin):
+    list_display = ["slug", "name_zh_hans", "name_en", "position"]
     list_editable = ["position"]
-    search_fields = ["slug", "name_zh", "name_en"]
+    search_fields = ["slug", "name_zh_hans", "name_en"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["slug", "position"]}),
+            *self.language_fieldsets(["name", "description"]),
+        ]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["filename", "display_title", "imported_at"]
-    search_fields = ["filename", "title"]
-    readonly_fields = [f.name for f in Document._meta.fields]
+class DocumentAdmin(TranslatedAdmin):
+    """Documents come from the seeds: the Chinese is read-only, the English editable."""
+
+    list_display = ["filename", "display_title", "english_status", "imported_at"]
+    list_filter = [TranslationStatusFilter]
+    search_fields = ["filename", "title_zh_hans", "title_en"]
+    readonly_fields = [
+        "filename", *localized(Document.translated_texts, "zh_hans"), "imported_at", "source_changed_at",
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["filename", "imported_at", "source_changed_at"]}),
+            *self.language_fieldsets(Document.translated_texts),
+        ]
 
     def has_add_permission(self, request):
         return False
@@ -42,47 +113,67 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PhrasingInline(admin.TabularInline):
+    model = Phrasing
+    fields = ["language", "text", "position"]
+    extra = 1
+
+
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(TranslatedAdmin):
     list_display = [
-        "question", "document", "section", "topic_list", "is_published", "incomplete",
-        "duplicate_of", "updated_at",
+        "question_zh_hans", "question_en", "document", "section", "topic_list", "english_status",
+        "is_published", "updated_at",
     ]  # fmt: skip
-    list_display_links = ["question"]
-    list_filter = ["topics", "document", "kind", "incomplete", DuplicateFilter, "is_published"]
-    search_fields = ["question", "prompt", "answer", "example", "section"]
-    list_select_related = ["document", "duplicate_of"]
+    list_display_links = ["question_zh_hans"]
+    list_filter = [
+        TranslationStatusFilter, "topics", "document", "kind", "incomplete", DuplicateFilter,
+        "is_published",
+    ]  # fmt: skip
+    search_fields = [
+        "question_zh_hans", "question_en", "prompt_zh_hans", "prompt_en", "answer_zh_hans",
+        "answer_en", "example_zh_hans", "example_en", "section", "phrasings__text",
+    ]  # fmt: skip
+    list_select_related = ["document"]
     filter_horizontal = ["topics"]
+    inlines = [PhrasingInline]
     readonly_fields = ["document", "section", "kind", "parent", "duplicate_of", "similar_to",
-                       "incomplete", "created_at", "updated_at"]  # fmt: skip
-    fieldsets = [
-        (None, {"fields": ["question", "prompt", "answer", "example"]}),
-        (_("发布与主题"), {"fields": ["is_published", "topics", "topics_locked"]}),
-        (
-            _("来源"),
-            {
-                "fields": [
-                    "document",
-                    "section",
-                    "kind",
-                    "parent",
-                    "incomplete",
-                    "duplicate_of",
-                    "similar_to",
-                    "created_at",
-                    "updated_at",
-                ]
-            },  # fmt: skip
-        ),
-    ]
+                       "incomplete", "source_changed_at", "created_at", "updated_at"]  # fmt: skip
     actions = ["publish", "unpublish"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            *self.language_fieldsets(Entry.translated_texts),
+            (_("发布与主题"), {"fields": ["is_published", "topics", "topics_locked"]}),
+            (
+                _("来源"),
+                {
+                    "fields": [
+                        "document",
+                        "section",
+                        "kind",
+                        "parent",
+                        "incomplete",
+                        "duplicate_of",
+                        "similar_to",
+                        "source_changed_at",
+                        "created_at",
+                        "updated_at",
+                    ]
+                },
+            ),  # fmt: skip
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
     @admin.display(description=_("主题"))
     def topic_list(self, obj):
-        return ", ".join(t.name_zh for t in obj.topics.all())
+        return ", ".join(t.name_zh_hans for t in obj.topics.all())
 
     def has_add_permission(self, request):
         return False  # entries come from seed documents

@@ -14,9 +14,20 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import Document, Entry, Topic, content_hash
+from .models import (
+    SOURCE_LANGUAGE,
+    Document,
+    Entry,
+    Phrasing,
+    Topic,
+    content_hash,
+    in_language,
+    sha256,
+    source_digest,
+)
 from .seeds import SeedError, normalise_whitespace, parse_seed
 from .topics import classify, load_topics
+from .translation_files import TranslationFileError, read_translation_file, translation_path
 
 # Answers at least this similar (difflib ratio, whitespace-normalised) are near-duplicates.
 SIMILAR_RATIO = 0.95
@@ -36,6 +47,7 @@ class FileReport:
     removed: int = 0
     conflicts: list[str] = field(default_factory=list)
     error: str = ""
+    english: "TranslationReport" = None
 
     def summary(self):
         if self.error:
@@ -45,9 +57,40 @@ class FileReport:
             f"{self.unchanged} unchanged, {self.removed} removed, "
             f"{len(self.conflicts)} conflicts"
         )
-        if not (self.created or self.updated or self.removed or self.conflicts):
+        quiet = not (self.created or self.updated or self.removed or self.conflicts)
+        if self.english:
+            text += f"; {self.english.summary()}"
+            quiet = quiet and self.english.quiet
+        if quiet:
             text += " (nothing changed)"
         return text
+
+
+@dataclass
+class TranslationReport:
+    """What importing one seed's English file did."""
+
+    updated: int = 0
+    unchanged: int = 0
+    phrasings_updated: int = 0
+    stale: int = 0
+    missing: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def quiet(self):
+        return not (self.updated or self.phrasings_updated or self.conflicts or self.error)
+
+    def summary(self):
+        if self.error:
+            return f"English: ERROR {self.error}"
+        return (
+            f"English: {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.phrasings_updated} phrasing lists updated, {len(self.conflicts)} conflicts, "
+            f"{self.stale} stale, {self.missing} missing"
+        )
 
 
 def default_seed_paths():
@@ -57,8 +100,18 @@ def default_seed_paths():
 def sync_topics():
     """Create or update the five topics from the fixture."""
     for position, data in enumerate(load_topics()):
-        values = {k: data[k] for k in ("name_zh", "name_en", "description_zh", "description_en")}
-        Topic.objects.update_or_create(slug=data["slug"], defaults={**values, "position": position})
+        values = {
+            "name_zh_hans": data["name_zh"],
+            "name_en": data["name_en"],
+            "description_zh_hans": data["description_zh"],
+            "description_en": data["description_en"],
+            "position": position,
+        }
+        topic = Topic.objects.filter(slug=data["slug"]).first()
+        if topic is None:
+            Topic.objects.create(slug=data["slug"], **values)
+        elif any(getattr(topic, k) != v for k, v in values.items()):
+            Topic.objects.filter(pk=topic.pk).update(**values)
 
 
 def import_seeds(paths=None, progress=None):
@@ -73,8 +126,15 @@ def import_seeds(paths=None, progress=None):
         report = FileReport(str(path))
         try:
             parsed = parse_seed(path)
+            try:
+                english = read_translation_file(translation_path(parsed.filename))
+            except TranslationFileError as exc:
+                english = None
+                report.english = TranslationReport(error=str(exc))
             with transaction.atomic():
-                _import_document(parsed, path, topics, report)
+                document, entries = _import_document(parsed, path, topics, report)
+                if report.english is None:
+                    report.english = import_translation(document, entries, english)
         except SeedError as exc:
             report.error = str(exc)
         reports.append(report)
@@ -89,12 +149,12 @@ def _import_document(parsed, path, topics, report):
         filename=parsed.filename, defaults={"original_text": parsed.text, "sha256": sha}
     )
     doc_values = {
-        "title": parsed.title,
+        "title_zh_hans": parsed.title,
         "title_level": parsed.title_level,
-        "keywords": parsed.keywords,
-        "abstract": parsed.abstract,
-        "intro": parsed.intro,
-        "outro": parsed.outro,
+        "keywords_zh_hans": parsed.keywords,
+        "abstract_zh_hans": parsed.abstract,
+        "intro_zh_hans": parsed.intro,
+        "outro_zh_hans": parsed.outro,
         "original_text": parsed.text,
         "sha256": sha,
     }
@@ -109,12 +169,13 @@ def _import_document(parsed, path, topics, report):
         values = {name: getattr(item, name) for name in STRUCTURE_FIELDS if name != "position"}
         values["position"] = position
         texts = {name: getattr(item, name) for name in TEXT_FIELDS}
+        source_texts = {f"{name}_zh_hans": text for name, text in texts.items()}
         new_hash = content_hash(*texts.values())
         parent = saved.get(item.parent_key)
         entry = existing.pop(item.key, None)
         if entry is None:
             entry = Entry(document=document, key=item.key, parent=parent, imported_hash=new_hash)
-            for name, value in {**values, **texts}.items():
+            for name, value in {**values, **source_texts}.items():
                 setattr(entry, name, value)
             entry.save()
             entry.topics.set([topics[s] for s in classify(**texts)])
@@ -129,7 +190,7 @@ def _import_document(parsed, path, topics, report):
                 if entry.edited_since_import:
                     report.conflicts.append(f"{item.key} {item.question}")
                 else:
-                    for name, value in texts.items():
+                    for name, value in source_texts.items():
                         setattr(entry, name, value)
                     changed = True
                 entry.imported_hash = new_hash
@@ -139,13 +200,93 @@ def _import_document(parsed, path, topics, report):
             else:
                 report.unchanged += 1
             if not entry.topics_locked:
-                wanted = {s for s in classify(**{n: getattr(entry, n) for n in TEXT_FIELDS})}
+                current = {n: in_language(entry, n, SOURCE_LANGUAGE) for n in TEXT_FIELDS}
+                wanted = set(classify(**current))
                 if wanted != {t.slug for t in entry.topics.all()}:
                     entry.topics.set([topics[s] for s in wanted])
         saved[item.key] = entry
     for entry in existing.values():
         entry.delete()
         report.removed += 1
+    return document, saved
+
+
+EMPTY_ENGLISH = {
+    Entry: content_hash(*[""] * len(Entry.translated_texts)),
+    Document: content_hash(*[""] * len(Document.translated_texts)),
+}
+
+
+def _apply_english(obj, translation, report, label):
+    """Write ``obj``'s English from the file unless an editor changed it since the import.
+
+    Returns True when ``obj`` needs saving."""
+    fields = obj.translated_texts
+    texts = {name: translation.texts.get(name, "") for name in fields}
+    new_hash = content_hash(*texts.values())
+    new_source = source_digest(translation.source_hashes.get(name, sha256("")) for name in fields)
+    if new_hash == obj.en_imported_hash and new_source == obj.en_source_hash:
+        report.unchanged += 1
+        return False
+    edited = obj.english_digest() != (obj.en_imported_hash or EMPTY_ENGLISH[type(obj)])
+    if edited and new_hash != obj.en_imported_hash:
+        report.conflicts.append(label)
+        obj.en_imported_hash = new_hash  # this version of the file has been seen
+        return True
+    if edited:
+        report.unchanged += 1
+        return False
+    for name, text in texts.items():
+        setattr(obj, f"{name}_en", text)
+    obj.en_imported_hash, obj.en_source_hash = new_hash, new_source
+    report.updated += 1
+    return True
+
+
+def _apply_phrasings(entry, translation, report, label):
+    wanted = [
+        (language, position, text)
+        for language in sorted(translation.phrasings)
+        for position, text in enumerate(translation.phrasings[language])
+    ]
+    new_hash = content_hash(*(f"{language}:{text}" for language, _, text in wanted))
+    if new_hash == entry.phrasings_imported_hash:
+        return False
+    current = entry.phrasings_digest()
+    if current != (entry.phrasings_imported_hash or content_hash()):
+        report.conflicts.append(f"{label} (phrasings)")
+    else:
+        entry.phrasings.all().delete()
+        Phrasing.objects.bulk_create(
+            Phrasing(entry=entry, language=language, text=text, position=position)
+            for language, position, text in wanted
+        )
+        report.phrasings_updated += 1
+    entry.phrasings_imported_hash = new_hash
+    return True
+
+
+def import_translation(document, entries, translation):
+    """Apply one seed's English file (None: the seed has none) to its document and entries."""
+    report = TranslationReport()
+    if translation is not None:
+        if _apply_english(document, translation.document, report, document.filename):
+            document.save()
+        report.orphans = sorted(set(translation.entries) - set(entries))
+    for key, entry in entries.items():
+        item = translation.entries.get(key) if translation else None
+        if item is None:
+            report.missing += entry.translation_status == entry.Status.MISSING
+            continue
+        label = f"{key} {in_language(entry, 'question', SOURCE_LANGUAGE)}"
+        changed = _apply_english(entry, item, report, label)
+        changed |= _apply_phrasings(entry, item, report, label)
+        if changed:
+            entry.save()
+        status = entry.translation_status
+        report.stale += status == entry.Status.STALE
+        report.missing += status == entry.Status.MISSING
+    return report
 
 
 def link_duplicates():
@@ -155,8 +296,11 @@ def link_duplicates():
     first_exact = {}
     canon_answers = []  # (entry, normalised answer) of canonical entries with an answer
     for entry in entries:
-        answer = normalise_whitespace(entry.answer)
-        key = (normalise_whitespace(entry.question), answer, entry.prompt, entry.example)
+        question, prompt, answer, example = (
+            in_language(entry, name, SOURCE_LANGUAGE) for name in TEXT_FIELDS
+        )
+        answer = normalise_whitespace(answer)
+        key = (normalise_whitespace(question), answer, prompt, example)
         duplicate_of = first_exact.setdefault(key, entry)
         duplicate_of = None if duplicate_of is entry else duplicate_of
         similar_to = None

@@ -3,23 +3,122 @@ import re
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .markup import plain_text, render_markdown
 from .seeds import EntryLayout
 
+# The language the seeds are written in, and the one they are translated into. The
+# translated fields (questions/translation.py) have a column per language.
+SOURCE_LANGUAGE = "zh-hans"
+TRANSLATION_LANGUAGE = "en"
+HTML_LANG = {SOURCE_LANGUAGE: "zh-Hans", TRANSLATION_LANGUAGE: "en"}
 
-def _in_language(zh, en):
-    return en if (get_language() or "").startswith("en") and en else zh
+
+def in_language(obj, field, language):
+    """The text of translated ``field`` in ``language``, without any fallback."""
+    return getattr(obj, build_localized_fieldname(field, language)) or ""
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def content_hash(*parts):
+    return sha256("\x1f".join(parts))
+
+
+def reading_english():
+    return (get_language() or "").startswith(TRANSLATION_LANGUAGE)
+
+
+class TranslationState(models.Model):
+    """Whether an object's English is missing, current, or behind its Chinese.
+
+    ``en_source_hash`` is the digest of the Chinese the English was written from (the
+    translation file's per-text SHA-256s, or the Chinese at the moment an editor saved
+    English); the English is stale when the Chinese digest moves on. ``en_imported_hash``
+    is the English as last imported, so a re-import never overwrites an editor's English.
+    """
+
+    class Status(models.TextChoices):
+        MISSING = "missing", _("缺少英文")
+        STALE = "stale", _("英文可能过时")
+        CURRENT = "current", _("英文为最新")
+
+    translated_texts = ()  # the fields whose English a translation file carries
+
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    source_changed_at = models.DateTimeField(_("中文更新时间"), null=True, editable=False)
+    en_source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    en_imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def source_digest(self):
+        """One digest of the Chinese texts: the SHA-256 of each, joined and hashed."""
+        return source_digest(
+            sha256(in_language(self, f, SOURCE_LANGUAGE)) for f in self.translated_texts
+        )
+
+    def english_digest(self):
+        return content_hash(
+            *(in_language(self, f, TRANSLATION_LANGUAGE) for f in self.translated_texts)
+        )
+
+    @property
+    def translation_status(self):
+        for f in self.translated_texts:
+            if in_language(self, f, SOURCE_LANGUAGE) and not in_language(
+                self, f, TRANSLATION_LANGUAGE
+            ):
+                return self.Status.MISSING
+        if self.en_source_hash != self.source_digest():
+            return self.Status.STALE
+        return self.Status.CURRENT
+
+    def mark_translation_current(self):
+        """The English now translates the Chinese as it is (an editor saved it)."""
+        self.en_source_hash = self.source_digest()
+
+    def track_source_change(self):
+        """Note when the Chinese changed; called on every save."""
+        digest = self.source_digest()
+        if digest != self.source_hash:
+            self.source_hash = digest
+            self.source_changed_at = timezone.now()
+            return True
+        return False
+
+    def shown_lang(self, field):
+        """The BCP 47 tag of the language ``obj.field`` is shown in on this request."""
+        if reading_english() and in_language(self, field, TRANSLATION_LANGUAGE):
+            return HTML_LANG[TRANSLATION_LANGUAGE]
+        return HTML_LANG[SOURCE_LANGUAGE]
+
+    @property
+    def falls_back(self):
+        """An English reader is shown Chinese text here: the English is missing."""
+        return reading_english() and self.translation_status == self.Status.MISSING
+
+    @property
+    def is_behind(self):
+        """An English reader is shown English that may not reflect the Chinese."""
+        return reading_english() and self.translation_status == self.Status.STALE
+
+
+def source_digest(hashes):
+    return sha256("\x1f".join(hashes))
 
 
 class Topic(models.Model):
     slug = models.SlugField(_("标识"), unique=True)
-    name_zh = models.CharField(_("中文名称"), max_length=50)
-    name_en = models.CharField(_("英文名称"), max_length=50)
-    description_zh = models.CharField(_("中文简介"), max_length=200, blank=True)
-    description_en = models.CharField(_("英文简介"), max_length=200, blank=True)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("简介"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -28,21 +127,13 @@ class Topic(models.Model):
         verbose_name_plural = _("主题")
 
     def __str__(self):
-        return f"{self.name_zh} / {self.name_en}"
+        return f"{self.name_zh_hans} / {self.name_en}"
 
     def get_absolute_url(self):
         return reverse("questions:topic", args=[self.slug])
 
-    @property
-    def name(self):
-        return _in_language(self.name_zh, self.name_en)
 
-    @property
-    def description(self):
-        return _in_language(self.description_zh, self.description_en)
-
-
-class Document(models.Model):
+class Document(TranslationState, models.Model):
     """One seed file, with the parts of it that belong to no entry."""
 
     filename = models.CharField(_("文件名"), max_length=200, unique=True)
@@ -55,6 +146,8 @@ class Document(models.Model):
     original_text = models.TextField(_("原文"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+
+    translated_texts = ("title", "keywords", "abstract", "intro", "outro")
 
     class Meta:
         ordering = ["filename"]
@@ -71,9 +164,14 @@ class Document(models.Model):
     def slug(self):
         return self.filename.removesuffix(".txt")
 
+    def save(self, *args, **kwargs):
+        self.track_source_change()
+        super().save(*args, **kwargs)
+
     @property
     def display_title(self):
-        """The heading, or for a document without one the first clause of its abstract
+        """The heading (an English one may be written for a document that has none in
+        Chinese), or else the first clause of the Chinese abstract
         ("本文将探讨AI大模型在创业过程中的技术挑战，…" → "AI大模型在创业过程中的技术挑战")."""
         if self.title:
             return self.title
@@ -82,13 +180,17 @@ class Document(models.Model):
         return clause[:60] or self.filename
 
     @property
+    def title_lang(self):
+        return self.shown_lang("title") if self.title else self.shown_lang("abstract")
+
+    @property
     def keyword_list(self):
-        text = self.keywords.split("：", 1)[-1]
-        return [k.strip() for k in text.split("、") if k.strip()]
+        text = re.split(r"[：:]", self.keywords, maxsplit=1)[-1]
+        return [k.strip() for k in re.split(r"[、,;，；]", text) if k.strip()]
 
     @property
     def abstract_text(self):
-        return re.sub(r"^>?\s*摘要[：:]\s*", "", self.abstract).strip()
+        return re.sub(r"^>?\s*(?:摘要|Abstract)[：:]\s*", "", self.abstract, flags=re.I).strip()
 
 
 class EntryQuerySet(models.QuerySet):
@@ -103,7 +205,7 @@ class EntryQuerySet(models.QuerySet):
         return self.order_by("document__filename", "position")
 
 
-class Entry(EntryLayout, models.Model):
+class Entry(EntryLayout, TranslationState, models.Model):
     class Kind(models.TextChoices):
         QUESTION = "question", _("问答")
         SECTION = "section", _("章节")
@@ -175,10 +277,13 @@ class Entry(EntryLayout, models.Model):
         editable=False,
         help_text=_("上次导入时文本的摘要；与当前文本不同即表示管理员改过。"),
     )
+    phrasings_imported_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
+
+    translated_texts = ("question", "prompt", "answer", "example")
 
     class Meta:
         ordering = ["document__filename", "position"]
@@ -190,20 +295,24 @@ class Entry(EntryLayout, models.Model):
         verbose_name_plural = _("条目")
 
     def __str__(self):
-        return f"{self.section} {self.question}".strip()
+        return f"{self.section} {self.question_zh_hans}".strip()
 
     def save(self, *args, **kwargs):
-        """Derive the HTML of the Markdown fields being saved (all of them by default)."""
+        """Derive the HTML of the Markdown fields being saved (all of them by default), in
+        each language, and note when the Chinese changed."""
         update_fields = kwargs.get("update_fields")
-        rendered = [
-            f
-            for f in ("prompt", "answer", "example")
-            if update_fields is None or f in update_fields
-        ]
-        for name in rendered:
-            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        derived = set()
+        for name in ("prompt", "answer", "example"):
+            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
+                field = build_localized_fieldname(name, language)
+                if update_fields is None or field in update_fields or name in update_fields:
+                    html = build_localized_fieldname(f"{name}_html", language)
+                    setattr(self, html, render_markdown(getattr(self, field) or ""))
+                    derived.add(html)
+        if self.track_source_change():
+            derived |= {"source_hash", "source_changed_at"}
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *(f"{name}_html" for name in rendered)}
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -216,7 +325,12 @@ class Entry(EntryLayout, models.Model):
 
     @property
     def content_hash(self):
-        return content_hash(self.question, self.prompt, self.answer, self.example)
+        """The Chinese texts, as the seed import compares them."""
+        return content_hash(*(in_language(self, f, SOURCE_LANGUAGE) for f in self.translated_texts))
+
+    def phrasings_digest(self):
+        rows = self.phrasings.order_by("language", "position", "pk").values_list("language", "text")
+        return content_hash(*(f"{language}:{text}" for language, text in rows))
 
     @property
     def edited_since_import(self):
@@ -228,5 +342,33 @@ class Entry(EntryLayout, models.Model):
         return plain_text(self.answer)[:120]
 
 
-def content_hash(*parts):
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+class Phrasing(models.Model):
+    """Another way a reader asks an entry's question ("也可以这样问 / Also asked as")."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="phrasings", verbose_name=_("条目")
+    )
+    language = models.CharField(
+        _("语言"),
+        max_length=10,
+        choices=[(SOURCE_LANGUAGE, "中文"), (TRANSLATION_LANGUAGE, "English")],
+    )
+    text = models.CharField(_("问法"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["entry", "language", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "language", "text"], name="phrasing_unique_text"
+            ),
+        ]
+        verbose_name = _("其他问法")
+        verbose_name_plural = _("其他问法")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def lang(self):
+        return HTML_LANG[self.language]

@@ -3,12 +3,22 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from search.related import related_entries
 
-from .models import Document, Entry, Topic
+from .languages import api_languages
+from .models import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGE,
+    Document,
+    Entry,
+    Topic,
+    in_language,
+)
 
 TOPIC_PAGE_SIZE = 50
 PUBLIC = Q(entries__is_published=True, entries__duplicate_of__isnull=True)
@@ -93,6 +103,11 @@ class EntryView(DetailView):
             previous=siblings.filter(position__lt=entry.position).order_by("-position").first(),
             next=siblings.filter(position__gt=entry.position).order_by("position").first(),
             related=related_entries(entry),
+            phrasings=entry.phrasings.filter(
+                language=TRANSLATION_LANGUAGE
+                if get_language() == TRANSLATION_LANGUAGE
+                else SOURCE_LANGUAGE
+            ),
             **kwargs,
         )
 
@@ -121,24 +136,51 @@ def favicon(request):
 # JSON API ---------------------------------------------------------------------------
 
 
-def entry_json(entry, request):
-    return {
+def _texts(entry, language):
+    """An entry's texts in ``language``; English falls back to the Chinese where missing."""
+    texts = {f: in_language(entry, f, language) for f in Entry.translated_texts}
+    if language != SOURCE_LANGUAGE and entry.translation_status == Entry.Status.MISSING:
+        texts = {f: in_language(entry, f, SOURCE_LANGUAGE) for f in Entry.translated_texts}
+        return texts, SOURCE_LANGUAGE
+    return texts, language
+
+
+def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
+    """An entry in one language (``language`` says which the texts are in, after any
+    fallback) or, for ``?lang=all``, with a ``translations`` object holding each."""
+    data = {
         "id": entry.pk,
-        "question": entry.question,
         "section": entry.section,
         "source": entry.document.filename,
         "kind": entry.kind,
         "topics": [t.slug for t in entry.topics.all()],
-        "prompt": entry.prompt,
-        "answer": entry.answer,
-        "example": entry.example,
         "incomplete": entry.incomplete,
         "duplicate_of": entry.duplicate_of_id,
-        "url": request.build_absolute_uri(entry.get_absolute_url()),
     }
+    if len(languages) == 1:
+        texts, shown = _texts(entry, languages[0])
+        with translation.override(languages[0]):
+            url = entry.get_absolute_url()
+        data.update(texts, language=shown, url=request.build_absolute_uri(url))
+        if languages[0] != SOURCE_LANGUAGE:
+            data["translation_status"] = entry.translation_status.value
+        return data
+    data["translations"] = {}
+    for language in languages:
+        with translation.override(language):
+            url = entry.get_absolute_url()
+        data["translations"][language] = {
+            **{f: in_language(entry, f, language) for f in Entry.translated_texts},
+            "url": request.build_absolute_uri(url),
+        }
+    data["translation_status"] = entry.translation_status.value
+    return data
 
 
 def entries_api(request):
+    languages = api_languages(request)
+    if languages is None:
+        return JsonResponse({"error": _("未知的语言：请用 zh-hans、en 或 all。")}, status=400)
     entries = (
         Entry.objects.published()
         .select_related("document")
@@ -155,7 +197,7 @@ def entries_api(request):
         if not Topic.objects.filter(slug=topic).exists():
             return JsonResponse({"error": _("未知的主题：%s") % topic[:200]}, status=400)
         entries = entries.filter(topics__slug=topic)
-    results = [entry_json(e, request) for e in entries]
+    results = [entry_json(e, request, languages) for e in entries]
     return JsonResponse(
         {"count": len(results), "results": results}, json_dumps_params={"ensure_ascii": False}
     )
@@ -165,9 +207,9 @@ def topics_api(request):
     results = [
         {
             "slug": t.slug,
-            "name_zh": t.name_zh,
+            "name_zh": t.name_zh_hans,
             "name_en": t.name_en,
-            "description_zh": t.description_zh,
+            "description_zh": t.description_zh_hans,
             "description_en": t.description_en,
             "count": t.entry_count,
         }

@@ -3,7 +3,7 @@ from functools import cache
 from haystack import indexes
 
 from questions.markup import plain_text
-from questions.models import Entry, Topic
+from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
 from .text import index_tokens, segment, tokenizer
 
@@ -19,11 +19,23 @@ def _tfidf():
     return extractor
 
 
+def _both(obj, field):
+    """The Chinese text of ``field`` and its English, read from their own columns (the
+    language active while saving does not matter)."""
+    texts = (
+        in_language(obj, field, SOURCE_LANGUAGE),
+        in_language(obj, field, TRANSLATION_LANGUAGE),
+    )
+    return "\n".join(t for t in texts if t)
+
+
 class EntryIndex(indexes.SearchIndex, indexes.Indexable):
     """Published entries, one per repeated text; every text field pre-segmented by jieba.
 
-    The prepared values are whitespace-separated normalised tokens, so any
-    haystack backend with a whitespace analyzer could index them as they are.
+    Each field holds the Chinese and the English text; the question field also holds the
+    entry's "also asked as" phrasings in both languages. The prepared values are
+    whitespace-separated normalised tokens, so any haystack backend with a whitespace
+    analyzer could index them as they are.
     """
 
     text = indexes.CharField(document=True)
@@ -43,7 +55,7 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
             Entry.objects.published()
             .canonical()
             .select_related("document")
-            .prefetch_related("topics")
+            .prefetch_related("topics", "phrasings")
             .order_by("pk")
         )
 
@@ -67,20 +79,25 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         )  # fmt: skip
 
     def prepare_question(self, obj):
-        return index_tokens(obj.question)
+        phrasings = [p.text for p in obj.phrasings.all()]
+        return index_tokens("\n".join([_both(obj, "question"), *phrasings]))
 
     def prepare_prompt(self, obj):
-        return index_tokens(plain_text(obj.prompt))
+        return index_tokens(plain_text(_both(obj, "prompt")))
 
     def prepare_answer(self, obj):
-        return "" if obj.kind == Entry.Kind.SECTION else index_tokens(plain_text(obj.answer))
+        if obj.kind == Entry.Kind.SECTION:
+            return ""
+        return index_tokens(plain_text(_both(obj, "answer")))
 
     def prepare_example(self, obj):
-        return index_tokens(plain_text(obj.example))
+        return index_tokens(plain_text(_both(obj, "example")))
 
     def prepare_body(self, obj):
         """An article section's text is its body, not an answer to a question."""
-        return index_tokens(plain_text(obj.answer)) if obj.kind == Entry.Kind.SECTION else ""
+        if obj.kind != Entry.Kind.SECTION:
+            return ""
+        return index_tokens(plain_text(_both(obj, "answer")))
 
     def prepare_topics(self, obj):
         return [t.slug for t in obj.topics.all()]
@@ -90,7 +107,10 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
 
     def key_terms(self, obj):
         """The entry's most characteristic words (jieba TF-IDF), for related entries."""
-        text = " ".join([obj.question] * 3 + [plain_text(obj.answer), plain_text(obj.example)])
+        question, answer, example = (
+            in_language(obj, f, SOURCE_LANGUAGE) for f in ("question", "answer", "example")
+        )
+        text = " ".join([question] * 3 + [plain_text(answer), plain_text(example)])
         terms = _tfidf().extract_tags(text, topK=RELATED_TERMS * 2)
         tokens = []
         for term in terms:

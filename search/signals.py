@@ -2,7 +2,7 @@ from django.db.models import signals
 from haystack.exceptions import NotHandled
 from haystack.signals import BaseSignalProcessor
 
-from questions.models import Entry
+from questions.models import Entry, Phrasing
 
 
 class TransactionalSignalProcessor(BaseSignalProcessor):
@@ -16,11 +16,21 @@ class TransactionalSignalProcessor(BaseSignalProcessor):
         signals.post_save.connect(self.handle_save, sender=Entry)
         signals.post_delete.connect(self.handle_delete, sender=Entry)
         signals.m2m_changed.connect(self.handle_topics, sender=Entry.topics.through)
+        signals.post_save.connect(self.handle_phrasing, sender=Phrasing)
+        signals.post_delete.connect(self.handle_phrasing, sender=Phrasing)
 
     def teardown(self):
         signals.post_save.disconnect(self.handle_save, sender=Entry)
         signals.post_delete.disconnect(self.handle_delete, sender=Entry)
         signals.m2m_changed.disconnect(self.handle_topics, sender=Entry.topics.through)
+        signals.post_save.disconnect(self.handle_phrasing, sender=Phrasing)
+        signals.post_delete.disconnect(self.handle_phrasing, sender=Phrasing)
+
+    def handle_phrasing(self, sender, instance, **kwargs):
+        """Phrasings are indexed with their entry's question."""
+        entry = Entry.objects.filter(pk=instance.entry_id).first()
+        if entry is not None:
+            self.handle_save(Entry, entry)
 
     def handle_topics(self, sender, instance, action, reverse, **kwargs):
         if action not in {"post_add", "post_remove", "post_clear"}:

@@ -2,19 +2,31 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.http import JsonResponse
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
-from questions.models import Topic
+from questions.languages import api_languages
+from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
 
 from .highlight import highlight, snippet
 from .text import MAX_QUERY_LENGTH, parse_query
 
 RESULTS_PER_PAGE = 10
-# Offered when a search finds nothing; each of these finds entries in the seeds.
-SUGGESTIONS = ["融资", "数据隐私", "商业模式", "算力成本", "伦理问题", "模型部署"]
+# Offered when a search finds nothing, in the reader's language; each finds entries.
+SUGGESTIONS = {
+    SOURCE_LANGUAGE: ["融资", "数据隐私", "商业模式", "算力成本", "伦理问题", "模型部署"],
+    TRANSLATION_LANGUAGE: [
+        "fundraising", "data privacy", "business model", "compute", "ethics", "deployment",
+    ],
+}  # fmt: skip
+
+
+def suggestions():
+    return SUGGESTIONS.get(get_language(), SUGGESTIONS[SOURCE_LANGUAGE])
 
 
 class BadSearch(ValueError):
@@ -94,12 +106,15 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
         entry = result.object
         if entry is None:  # deleted between the search and the load
             continue
+        snippet_html, snippet_lang = snippet(entry, terms)
         outcome.results.append(
             {
                 "entry": entry,
                 "score": result.score,
                 "question_html": highlight(entry.question, terms),
-                "snippet": snippet(entry, terms),
+                "question_lang": entry.shown_lang("question"),
+                "snippet": snippet_html,
+                "snippet_lang": snippet_lang,
             }
         )
     return outcome
@@ -119,24 +134,43 @@ class SearchView(TemplateView):
         context = self.get_context_data(
             outcome=outcome,
             q=outcome.text,
-            suggestions=SUGGESTIONS,
+            suggestions=suggestions(),
             topics=Topic.objects.all(),
         )
         return self.render_to_response(context)
 
 
+def _question(entry, languages):
+    if len(languages) > 1:
+        return {language: in_language(entry, "question", language) for language in languages}
+    return entry.question
+
+
 def search_api(request):
-    try:
-        outcome = run_search(
-            request.GET.get("q", ""),
-            request.GET.get("topic", ""),
-            request.GET.get("page", "1"),
-            strict=True,
-        )
-    except BadSearch as exc:
+    """Results in the language asked for (see questions.languages.api_languages)."""
+    languages = api_languages(request)
+    if languages is None:
         return JsonResponse(
-            {"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False}
+            {"error": _("未知的语言：请用 zh-hans、en 或 all。")},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
         )
+    with translation.override(languages[0] if len(languages) == 1 else get_language()):
+        try:
+            outcome = run_search(
+                request.GET.get("q", ""),
+                request.GET.get("topic", ""),
+                request.GET.get("page", "1"),
+                strict=True,
+            )
+        except BadSearch as exc:
+            return JsonResponse(
+                {"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return _search_json(request, outcome, languages)
+
+
+def _search_json(request, outcome, languages):
     page = outcome.page
     return JsonResponse(
         {
@@ -148,7 +182,8 @@ def search_api(request):
             "results": [
                 {
                     "id": r["entry"].pk,
-                    "question": r["entry"].question,
+                    "question": _question(r["entry"], languages),
+                    "snippet_language": r["snippet_lang"],
                     "url": request.build_absolute_uri(r["entry"].get_absolute_url()),
                     "snippet": str(r["snippet"]),
                     "topics": [t.slug for t in r["entry"].topics.all()],

@@ -9,10 +9,21 @@ from tests.conftest import entry
 
 
 def change_form_data(client, e, **changes):
-    """The entry's change form as the admin page fills it, with ``changes`` applied."""
+    """The entry's change form as the admin page fills it (its phrasings inline included),
+    with ``changes`` applied."""
     url = reverse("admin:questions_entry_change", args=[e.pk])
-    form = client.get(url).context["adminform"].form
+    context = client.get(url).context
+    form = context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for subform in formset.initial_forms:
+            for name in subform.fields:
+                value = subform[name].value()
+                if value is not None:
+                    data[subform.add_prefix(name)] = getattr(value, "pk", value)
     data["topics"] = [t.pk for t in e.topics.all()]
     for flag in ("is_published", "topics_locked"):
         if data.get(flag) is False:
@@ -47,7 +58,7 @@ def test_non_staff_cannot_enter(seeded, client):
 
 def test_admin_edit_through_form_survives_reimport(seeded, admin_client):
     e = entry("000", "19")
-    url, data = change_form_data(admin_client, e, answer="管理员的新答案：先找天使投资。")
+    url, data = change_form_data(admin_client, e, answer_zh_hans="管理员的新答案：先找天使投资。")
     assert admin_client.post(url, data).status_code == 302
     call_command("import_seeds", verbosity=0)
     assert entry("000", "19").answer == "管理员的新答案：先找天使投资。"
@@ -67,7 +78,9 @@ def test_admin_topic_choice_is_locked_and_survives_reimport(seeded, admin_client
 
 def test_admin_script_is_sanitised_on_the_page(seeded, admin_client):
     e = entry("000", "1")
-    url, data = change_form_data(admin_client, e, answer="安全<script>alert(1)</script>文本")
+    url, data = change_form_data(
+        admin_client, e, answer_zh_hans="安全<script>alert(1)</script>文本"
+    )
     assert admin_client.post(url, data).status_code == 302
     html = admin_client.get(e.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html

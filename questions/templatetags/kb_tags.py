@@ -65,3 +65,11 @@ def html_lang():
 def user_query(text):
     """A visitor's search text, escaped and marked as user input (not interface text)."""
     return format_html('<q class="user-query">{}</q>', text)
+
+
+@register.filter
+def lang_of(obj, field):
+    """The BCP 47 tag of the language ``obj.<field>`` shows in on this page (zh-Hans or en)."""
+    if field == "title" and hasattr(obj, "title_lang"):
+        return obj.title_lang
+    return obj.shown_lang(field)

@@ -261,3 +261,10 @@
 
   renderDiagrams();
 })();
+
+// The language switcher keeps the reader's place: carry the #anchor through the redirect.
+document.querySelectorAll("a[data-language-switch]").forEach((link) => {
+  link.addEventListener("click", () => {
+    if (window.location.hash) link.hash = window.location.hash;
+  });
+});
