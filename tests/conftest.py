@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 from questions.models import Document, Entry
@@ -39,3 +40,28 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def change_form_data(client, e, **changes):
+    """The entry's change form as the admin page fills it (its phrasings inline included),
+    with ``changes`` applied."""
+    url = reverse("admin:questions_entry_change", args=[e.pk])
+    context = client.get(url).context
+    form = context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        data[management.add_prefix("TOTAL_FORMS")] = len(formset.initial_forms)  # no blank row
+        for subform in formset.initial_forms:
+            for name in subform.fields:
+                value = subform[name].value()
+                if value is not None:
+                    data[subform.add_prefix(name)] = getattr(value, "pk", value)
+    data["topics"] = [t.pk for t in e.topics.all()]
+    for flag in ("is_published", "topics_locked"):
+        if data.get(flag) is False:
+            del data[flag]
+    data.update(changes)
+    return url, data

@@ -5,31 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from questions.models import Topic
-from tests.conftest import entry
-
-
-def change_form_data(client, e, **changes):
-    """The entry's change form as the admin page fills it (its phrasings inline included),
-    with ``changes`` applied."""
-    url = reverse("admin:questions_entry_change", args=[e.pk])
-    context = client.get(url).context
-    form = context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    for inline in context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        for subform in formset.initial_forms:
-            for name in subform.fields:
-                value = subform[name].value()
-                if value is not None:
-                    data[subform.add_prefix(name)] = getattr(value, "pk", value)
-    data["topics"] = [t.pk for t in e.topics.all()]
-    for flag in ("is_published", "topics_locked"):
-        if data.get(flag) is False:
-            del data[flag]
-    data.update(changes)
-    return url, data
+from tests.conftest import change_form_data, entry
 
 
 def test_staff_login_through_the_login_form(seeded, client):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.conftest import entry
 
 FIELDS = {
+    "language",
     "id", "question", "section", "source", "kind", "topics", "prompt", "answer", "example",
     "incomplete", "duplicate_of", "url",
 }  # fmt: skip

@@ -168,7 +168,7 @@ def test_search_from_the_header_highlights_and_filters(seeded_live, make_page):
     assert "数据" in page.locator(".results mark").first.inner_text()
     b.shot("search-zh-1280")
     data = Topic.objects.get(slug="data")
-    page.locator(".facets a.facet", has_text=data.name_zh).click()
+    page.locator(".facets a.facet", has_text=data.name_zh_hans).click()
     b.settle()
     assert "topic=data" in page.url
     assert page.locator(".facet.selected").inner_text().startswith("数据")

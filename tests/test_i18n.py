@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils.translation import trans_real
 
+from questions.models import Entry
 from questions.views import HomeView
 
 from .conftest import entry
@@ -208,9 +209,17 @@ def test_every_model_and_message_string_has_an_english_translation():
     assert blocks and not untranslated, untranslated[:3]
 
 
-def test_english_content_label_marks_the_chinese_original(client, seeded):
-    url = entry("001", "4.1").get_absolute_url()
+def test_untranslated_entry_falls_back_to_chinese_with_a_note(client, seeded):
+    e = entry("001", "4.1")
+    url = e.get_absolute_url()
     html = client.get("/en" + url).content.decode()
-    assert '<span lang="zh-Hans">中文原文</span> / Chinese original' in html
+    assert "original-label" not in html  # translated: no note
+    Entry.objects.filter(pk=e.pk).update(question_en="", answer_en="")
+    html = client.get("/en" + url).content.decode()
+    assert (
+        '<span class="original-label" role="note">'
+        "No English translation yet: showing the Chinese original.</span>" in html
+    )
+    assert '<span lang="zh-Hans">构建数学模型</span></h1>' in html
     html = client.get(url).content.decode()
     assert "original-label" not in html
