@@ -80,7 +80,8 @@ class DocumentAdmin(TranslatedAdmin):
     list_filter = [TranslationStatusFilter]
     search_fields = ["filename", "title_zh_hans", "title_en"]
     readonly_fields = [
-        "filename", *localized(Document.translated_texts, "zh_hans"), "imported_at", "source_changed_at",
+        "filename", *localized(Document.translated_texts, "zh_hans"), "imported_at",
+        "source_changed_at",
     ]  # fmt: skip
 
     def get_fieldsets(self, request, obj=None):

@@ -43,7 +43,10 @@ def switch_language(request):
         or "\x00" in next_url
     ):
         next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, code))
+    # Resolve ``next`` in the language of its own prefix, then reverse it in ``code``.
+    with translation.override(translation.get_language_from_path(next_url) or SOURCE_LANGUAGE):
+        target = translate_url(next_url, code)
+    response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

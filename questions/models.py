@@ -157,16 +157,16 @@ class Document(TranslationState, models.Model):
     def __str__(self):
         return self.display_title
 
+    def save(self, *args, **kwargs):
+        self.track_source_change()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("questions:document", args=[self.slug])
 
     @property
     def slug(self):
         return self.filename.removesuffix(".txt")
-
-    def save(self, *args, **kwargs):
-        self.track_source_change()
-        super().save(*args, **kwargs)
 
     @property
     def display_title(self):

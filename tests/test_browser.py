@@ -132,24 +132,50 @@ def test_home_topic_entry_document_and_back(seeded_live, make_page):
     assert b.errors == []
 
 
-def test_language_switch_keeps_the_entry(seeded_live, make_page):
+def test_language_switch_keeps_the_entry_and_the_anchor(seeded_live, make_page):
     e = entry("001", "4.1")
     url = e.get_absolute_url()
     b = make_page()
     page = b.page
     b.goto(url)
-    page.locator(".language-switcher a[data-language=en]").click()
+    page.locator(".language-switcher a[hreflang=en]").click()
     b.settle()
     assert page.url == f"{b.base_url}/en{url}"
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "数学模型构建" in page.locator("h1").inner_text()
-    assert page.locator(".original-label").first.inner_text() == "中文原文 / Chinese original"
+    assert page.locator("h1").inner_text() == "4.1 Building the mathematical model"
+    assert page.locator(".original-label").count() == 0
     assert page.locator(".breadcrumbs li").first.inner_text() == "Home"
+    assert {c["name"]: c["value"] for c in b.context.cookies()}["django_language"] == "en"
     b.shot("entry-en-1280")
-    page.locator(".language-switcher a[data-language=zh-hans]").click()
+    page.locator(".language-switcher a[hreflang=zh-Hans]").click()
     b.settle()
     assert page.url == f"{b.base_url}{url}"
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    # On a document page the switch keeps the reader's place (#anchor).
+    document = e.document.get_absolute_url()
+    b.goto(f"{document}#{e.anchor}")
+    page.locator(".language-switcher a[hreflang=en]").click()
+    b.settle()
+    assert page.url == f"{b.base_url}/en{document}#{e.anchor}"
+    assert b.errors == []
+
+
+def test_english_entry_with_formula_and_diagram_on_a_phone(seeded_live, make_page):
+    b = make_page(width=375)
+    page = b.page
+    b.goto("/en" + entry("001", "4.1").get_absolute_url())
+    page.wait_for_selector(".math-display .katex-display")
+    assert "Loss" in page.locator(".math-display .katex-mathml").inner_text()
+    assert page.locator(".also-asked h2").inner_text() == "Also asked as"
+    assert b.no_horizontal_scroll()
+    b.shot("entry-formula-en-375")
+    b.goto("/en" + entry("001", "2").get_absolute_url())
+    svg = page.wait_for_selector(".mermaid-diagram svg")
+    assert svg.is_visible()
+    assert page.locator(".mermaid-diagram svg g.node").count() == 15
+    assert "Data collection" in page.locator(".mermaid-diagram svg").text_content()
+    assert b.no_horizontal_scroll()
+    b.shot("entry-diagram-en-375")
     assert b.errors == []
 
 

@@ -220,6 +220,6 @@ def test_untranslated_entry_falls_back_to_chinese_with_a_note(client, seeded):
         '<span class="original-label" role="note">'
         "No English translation yet: showing the Chinese original.</span>" in html
     )
-    assert '<span lang="zh-Hans">构建数学模型</span></h1>' in html
+    assert '<span lang="zh-Hans">数学模型构建</span></h1>' in html
     html = client.get(url).content.decode()
     assert "original-label" not in html

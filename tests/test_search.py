@@ -84,7 +84,9 @@ def test_question_match_ranks_above_answer_only_match(seeded):
     # 000 §13 asks exactly this; 003 §5's question names 伦理 too; answer-only matches follow.
     assert top[0] == entry("000", "13").pk
     answer_only = [
-        pk for pk in top if "伦理" not in Entry.objects.get(pk=pk).question_zh_hans
+        pk
+        for pk in top
+        if "伦理" not in Entry.objects.get(pk=pk).question_zh_hans
         and not Entry.objects.get(pk=pk).phrasings.filter(text__contains="伦理").exists()
     ]
     assert top.index(entry("003", "5").pk) < top.index(answer_only[0])
