@@ -42,9 +42,10 @@ def browser():
 class Page:
     """A Playwright page that records console errors, page errors and dialogs."""
 
-    def __init__(self, browser, base_url, width=1280, color_scheme="light"):
+    def __init__(self, browser, base_url, width=1280, color_scheme="light", locale="zh-CN"):
+        # A Chinese browser unless a test says otherwise (Accept-Language picks the home page).
         self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=color_scheme
+            viewport={"width": width, "height": 900}, color_scheme=color_scheme, locale=locale
         )
         self.page = self.context.new_page()
         self.base_url = base_url
@@ -157,6 +158,16 @@ def test_language_switch_keeps_the_entry_and_the_anchor(seeded_live, make_page):
     page.locator(".language-switcher a[hreflang=en]").click()
     b.settle()
     assert page.url == f"{b.base_url}/en{document}#{e.anchor}"
+    assert b.errors == []
+
+
+def test_an_english_browser_lands_on_the_english_home_page(seeded_live, make_page):
+    b = make_page(locale="en-US")
+    b.goto("/")
+    assert b.page.url == f"{b.base_url}/en/"
+    assert b.page.locator("h1").inner_text() == "AI Startup Knowledge Base"
+    assert b.page.locator(".topic-card .topic-name").first.inner_text() == "Data"
+    b.shot("home-en-1280")
     assert b.errors == []
 
 
