@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,15 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # of it; an English field left empty shows the Chinese.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
+_LANGUAGE_LABELS = {"zh-hans": _("中文"), "en": _("英文")}
+
+
+def _localized_verbose_name(name, language):
+    """ "问题 (中文)" / "Question (English)": admin labels in the admin's own language."""
+    return format_lazy("{} ({})", name, _LANGUAGE_LABELS[language])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _localized_verbose_name
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -46,12 +46,18 @@ class TranslatedAdmin(TranslationAdmin):
                 _("中文"),
                 {"fields": localized(names, "zh_hans"), "classes": ["kb-lang", "kb-lang-zh"]},
             ),
-            ("English", {"fields": localized(names, "en"), "classes": ["kb-lang", "kb-lang-en"]}),
+            (_("英文"), {"fields": localized(names, "en"), "classes": ["kb-lang", "kb-lang-en"]}),
         ]
+
+    STATUS_SHORT = {
+        TranslationState.Status.MISSING: _("缺少"),
+        TranslationState.Status.STALE: _("过时"),
+        TranslationState.Status.CURRENT: _("最新"),
+    }
 
     @admin.display(description=_("英文"))
     def english_status(self, obj):
-        return obj.translation_status.label
+        return self.STATUS_SHORT[obj.translation_status]
 
     def save_model(self, request, obj, form, change):
         if any(name.endswith("_en") for name in form.changed_data):
@@ -123,8 +129,8 @@ class PhrasingInline(admin.TabularInline):
 @admin.register(Entry)
 class EntryAdmin(TranslatedAdmin):
     list_display = [
-        "question_zh_hans", "question_en", "document", "section", "topic_list", "english_status",
-        "is_published", "updated_at",
+        "question_zh_hans", "question_en", "source_number", "section", "topic_list",
+        "english_status", "is_published",
     ]  # fmt: skip
     list_display_links = ["question_zh_hans"]
     list_filter = [
@@ -171,6 +177,11 @@ class EntryAdmin(TranslatedAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False
+
+    @admin.display(description=_("来源"), ordering="document__filename")
+    def source_number(self, obj):
+        """The seed's number ("000"): the document filter names it in full."""
+        return obj.document.filename.split("_", 1)[0]
 
     @admin.display(description=_("主题"))
     def topic_list(self, obj):

@@ -306,3 +306,29 @@ def test_every_page_type_fits_and_has_no_console_errors(seeded_live, make_page, 
             # The only console error allowed: the 404 status of the not-found page itself.
             assert all("no-such-page" in e and "404" in e for e in b.errors), b.errors
             b.close()
+
+
+def test_admin_entry_form_puts_chinese_and_english_side_by_side(seeded_live, make_page):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("editor", password="s3cret-pass-for-tests")
+    b = make_page()
+    page = b.page
+    b.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "s3cret-pass-for-tests")
+    page.click("input[type=submit]")
+    b.settle()
+    b.goto("/admin/questions/entry/")
+    assert page.locator("#result_list tbody tr").count() == 100
+    assert b.no_horizontal_scroll()
+    b.shot("admin-entries-1280")
+    b.goto(f"/admin/questions/entry/{entry('000', '19').pk}/change/")
+    zh, en = page.locator("fieldset.kb-lang-zh"), page.locator("fieldset.kb-lang-en")
+    zh_box, en_box = zh.bounding_box(), en.bounding_box()
+    assert zh_box["y"] == en_box["y"] and zh_box["x"] < en_box["x"]
+    assert page.locator("#id_question_en").input_value() == (
+        "What fundraising issues do large AI model startups face?"
+    )
+    b.shot("admin-entry-form-1280")
+    assert b.errors == []

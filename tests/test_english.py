@@ -457,3 +457,31 @@ def test_chinese_admin_shows_no_untranslated_django_strings(admin_client, seeded
     assert "模型名称" in html
     js = admin_client.get("/admin/jsi18n/", headers={"accept-language": "zh-hans"}).content.decode()
     assert f'"Choose all %s": {json.dumps("选择全部%s")}' in js
+
+
+def test_sitemap_lists_both_languages_with_alternates(client, seeded):
+    pk = entry("000", "19").pk
+    xml = client.get("/sitemap.xml").content.decode()
+    block = (
+        f'<xhtml:link rel="alternate" hreflang="zh-hans" href="http://testserver/entries/{pk}/"/>'
+        f'<xhtml:link rel="alternate" hreflang="en" href="http://testserver/en/entries/{pk}/"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/entries/{pk}/"/>'
+    )
+    assert xml.count(block) == 2  # once under each language's <url>
+    assert f"<loc>http://testserver/en/entries/{pk}/</loc>" in xml
+
+
+def test_document_page_links_to_its_other_language_version(client, seeded):
+    url = entry("000", "19").document.get_absolute_url()
+    _, html = page(client, url)
+    assert f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this document in English</a>' in html
+    _, html = page(client, "/en" + url)
+    assert f'<a href="{url}" hreflang="zh-Hans" lang="zh-Hans" rel="alternate">阅读中文原文</a>' in html
+
+
+def test_admin_labels_name_the_language_in_the_admins_language(admin_client, seeded):
+    url = reverse("admin:questions_entry_change", args=[entry("000", "19").pk])
+    html = admin_client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert '<label class="required" for="id_question_zh_hans">问题 (中文):</label>' in html
+    assert '<label for="id_answer_en">答案 (英文):</label>' in html
+    assert '<h2 id="fieldset-0-1-heading" class="fieldset-heading">英文</h2>' in html
