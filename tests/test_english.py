@@ -10,7 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from questions.models import Entry, Phrasing
+from questions.models import Entry, Phrasing, sha256
 from tests.conftest import change_form_data, entry
 
 FUNDING_QUESTION_EN = "What fundraising issues do large AI model startups face?"
@@ -485,3 +485,20 @@ def test_admin_labels_name_the_language_in_the_admins_language(admin_client, see
     assert '<label class="required" for="id_question_zh_hans">问题 (中文):</label>' in html
     assert '<label for="id_answer_en">答案 (英文):</label>' in html
     assert '<h2 id="fieldset-0-1-heading" class="fieldset-heading">英文</h2>' in html
+
+
+def test_translation_status_lists_what_to_update(seeded):
+    e = entry("003", "1")
+    e.prompt_zh_hans = "在AI大模型创业中，怎样处理数据隐私与安全？"
+    e.save()
+    out = StringIO()
+    call_command("translation_status", verbosity=2, stdout=out)
+    assert (
+        "  1: 英文可能过时\n"
+        "    question: source_sha256 "
+        + sha256("数据隐私和安全问题")
+        + "\n    prompt: source_sha256 "
+        + sha256("在AI大模型创业中，怎样处理数据隐私与安全？")
+    ) in out.getvalue()
+    with pytest.raises(SystemExit):
+        call_command("translation_status", check=True, stdout=StringIO())

@@ -1,7 +1,14 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 
-from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Document, TranslationState
+from questions.models import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGE,
+    Document,
+    TranslationState,
+    in_language,
+    sha256,
+)
 
 Status = TranslationState.Status
 
@@ -9,7 +16,8 @@ Status = TranslationState.Status
 class Command(BaseCommand):
     help = (
         "Per document: entries, English translated / stale / missing, and the phrasings in "
-        "each language. Exits non-zero with --check when anything is stale or missing."
+        "each language; -v 2 lists what is stale or missing with the SHA-256 of its current "
+        "Chinese, for the translation file. Exits non-zero with --check when anything is."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +50,10 @@ class Command(BaseCommand):
             ]
             totals = [a + b for a, b in zip(totals, row, strict=True)]
             self._row(document.filename, row)
+            if options["verbosity"] >= 2:
+                for obj, label in [(document, "document"), *((e, e.key) for e in entries)]:
+                    if obj.translation_status != Status.CURRENT:
+                        self._detail(obj, label)
         self._row("all", totals)
         entries = totals[0]
         share = 100 * totals[1] / entries if entries else 100
@@ -51,6 +63,13 @@ class Command(BaseCommand):
         )
         if check and (totals[2] or totals[3]):
             raise SystemExit(1)
+
+    def _detail(self, obj, label):
+        self.stdout.write(f"  {label}: {obj.translation_status.label}")
+        for name in obj.translated_texts:
+            chinese = in_language(obj, name, SOURCE_LANGUAGE)
+            if chinese:
+                self.stdout.write(f"    {name}: source_sha256 {sha256(chinese)}")
 
     def _row(self, name, row):
         entries, translated, stale, missing, zh, en = row
