@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
-from django.views.i18n import set_language
 
 from questions import views as question_views
 from questions.languages import switch_language
@@ -12,7 +11,6 @@ from search import views as search_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/switch/", switch_language, name="switch_language"),
     path("api/topics/", question_views.topics_api, name="api-topics"),
     path(

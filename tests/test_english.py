@@ -474,9 +474,15 @@ def test_sitemap_lists_both_languages_with_alternates(client, seeded):
 def test_document_page_links_to_its_other_language_version(client, seeded):
     url = entry("000", "19").document.get_absolute_url()
     _, html = page(client, url)
-    assert f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this document in English</a>' in html
+    assert (
+        f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this document in English</a>'
+        in html
+    )
     _, html = page(client, "/en" + url)
-    assert f'<a href="{url}" hreflang="zh-Hans" lang="zh-Hans" rel="alternate">阅读中文原文</a>' in html
+    assert (
+        f'<a href="{url}" hreflang="zh-Hans" lang="zh-Hans" rel="alternate">阅读中文原文</a>'
+        in html
+    )
 
 
 def test_admin_labels_name_the_language_in_the_admins_language(admin_client, seeded):
