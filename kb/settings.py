@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kb.middleware.ContentSecurityPolicyMiddleware",
@@ -127,6 +128,34 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: this process's memory, or with REDIS_URL one Redis shared by every web process
+# and machine. Pages and searches are keyed by the content version (questions.versioning),
+# so neither kind can serve a page older than the last commit.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kb",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kb",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+KB_PAGE_CACHE = "default"
+KB_PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+KB_PAGE_CACHE_SECONDS = 24 * 3600  # an entry outlives its version only in memory
+# What browsers and proxies may reuse without asking (seconds); revalidation is a cheap 304.
+KB_HTTP_MAX_AGE = int(os.environ.get("HTTP_MAX_AGE", "60"))
+KB_HTTP_STALE_WHILE_REVALIDATE = int(os.environ.get("HTTP_STALE_WHILE_REVALIDATE", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,3 +13,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests change rows without always bumping the content version (queryset.update()) and
+# roll back; a page cache would carry pages across tests. tests/test_cache.py turns it on.
+KB_PAGE_CACHE_ENABLED = False

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from . import versioning
 from .models import (
     SOURCE_LANGUAGE,
     Document,
@@ -112,6 +113,7 @@ def sync_topics():
             Topic.objects.create(slug=data["slug"], **values)
         elif any(getattr(topic, k) != v for k, v in values.items()):
             Topic.objects.filter(pk=topic.pk).update(**values)
+            versioning.bump()  # update() sends no signal
 
 
 def import_seeds(paths=None, progress=None):

@@ -372,3 +372,23 @@ class Phrasing(models.Model):
     @property
     def lang(self):
         return HTML_LANG[self.language]
+
+
+class ContentVersion(models.Model):
+    """One row: a token that changes with every change a reader could see.
+
+    Bumped in the transaction of the change (see ``questions.versioning``), so it moves on
+    for every web process at the moment the change commits, and a rolled-back change
+    leaves it as it was. Caches key pages and searches by it; HTTP ETags are made of it.
+    A random token, never a counter: a rolled-back bump cannot hand out a token twice.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("内容版本")
+        verbose_name_plural = _("内容版本")
+
+    def __str__(self):
+        return self.token

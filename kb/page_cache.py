@@ -1,0 +1,128 @@
+"""Anonymous pages and API responses from a cache, never stale; HTTP validators for them.
+
+A reader's GET (or HEAD) is keyed by its scheme, host, path, query string, language and
+the content version (``questions.versioning``), which every change moves on in its own transaction.
+So the first request after a commit, on any process or machine, misses and renders fresh;
+no entry is ever invalidated by hand. With ``REDIS_URL`` the cache is Redis, shared by all
+web processes; otherwise each process has its own local memory — still never stale, since
+the version comes from the database.
+
+The same version makes the ``ETag`` and ``Last-Modified`` of every cacheable response: a
+conditional GET that matches is answered 304 before any view runs.
+
+Bypassed: anything but GET/HEAD, signed-in users (staff see their edits, never a cached
+page), the admin, and responses that are not 200 or that set a cookie. A cache that fails
+(Redis down) is logged and skipped: the page is rendered as if there were no cache.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from questions import versioning
+
+log = logging.getLogger(__name__)
+
+BYPASS_PREFIXES = ("/admin/", "/i18n/", "/static/")
+
+
+def cache():
+    return caches[settings.KB_PAGE_CACHE]
+
+
+def cache_get(key):
+    try:
+        return cache().get(key)
+    except Exception:  # noqa: BLE001 - any cache failure means: render without it
+        log.warning("page cache unavailable", exc_info=True)
+        return None
+
+
+def cache_set(key, value, timeout):
+    try:
+        cache().set(key, value, timeout)
+    except Exception:  # noqa: BLE001
+        log.warning("page cache unavailable", exc_info=True)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            response = self.get_response(request)
+            if getattr(request, "user", None) is not None and request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        version = versioning.current()
+        etag = f'"{version.token}-{request.LANGUAGE_CODE}"'
+        if self.not_modified(request, etag, version):
+            return self.finish(self.not_modified_response(), etag, version)
+        key = self.key(request, version)
+        if settings.KB_PAGE_CACHE_ENABLED:
+            cached = cache_get(key)
+            if cached is not None:
+                response = cached
+                response["X-Page-Cache"] = "hit"
+                return self.finish(response, etag, version)
+        response = self.get_response(request)
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return response
+        self.finish(response, etag, version)
+        if settings.KB_PAGE_CACHE_ENABLED:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache_set(key, response, settings.KB_PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def cacheable_request(request):
+        if request.method not in ("GET", "HEAD"):
+            return False
+        if request.path.startswith(BYPASS_PREFIXES):
+            return False
+        return not request.user.is_authenticated
+
+    @staticmethod
+    def key(request, version):
+        # Pages show absolute links (canonical, permalink), so scheme and host are part of it.
+        raw = "\x1f".join(
+            [request.scheme, request.get_host(), request.LANGUAGE_CODE, request.path,
+             request.META.get("QUERY_STRING", "")]
+        )  # fmt: skip
+        digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"page:{version.token}:{digest}"
+
+    @staticmethod
+    def not_modified(request, etag, version):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            tags = parse_etags(if_none_match)
+            return "*" in tags or etag in tags or f"W/{etag}" in tags
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return since is not None and int(version.changed_at.timestamp()) <= since
+
+    @staticmethod
+    def not_modified_response():
+        from django.http import HttpResponseNotModified
+
+        return HttpResponseNotModified()
+
+    @staticmethod
+    def finish(response, etag, version):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(version.changed_at.timestamp())
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.KB_HTTP_MAX_AGE,
+            stale_while_revalidate=settings.KB_HTTP_STALE_WHILE_REVALIDATE,
+        )
+        patch_vary_headers(response, ["Cookie"])
+        return response
