@@ -24,10 +24,12 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from questions import versioning
+from questions.languages import api_languages
 
 log = logging.getLogger(__name__)
 
 BYPASS_PREFIXES = ("/admin/", "/i18n/", "/static/")
+API_PREFIXES = ("/api/", "/en/api/")
 
 
 def cache():
@@ -60,10 +62,11 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         version = versioning.current()
-        etag = f'"{version.token}-{request.LANGUAGE_CODE}"'
+        variant = self.variant(request)
+        etag = f'"{version.token}-{variant}"'
         if self.not_modified(request, etag, version):
             return self.finish(self.not_modified_response(), etag, version)
-        key = self.key(request, version)
+        key = self.key(request, version, variant)
         if settings.KB_PAGE_CACHE_ENABLED:
             cached = cache_get(key)
             if cached is not None:
@@ -90,10 +93,18 @@ class PageCacheMiddleware:
         return not request.user.is_authenticated
 
     @staticmethod
-    def key(request, version):
+    def variant(request):
+        """The language(s) the response is in: a page's, or those an API request asks for
+        (by prefix, ?lang= or Accept-Language)."""
+        if request.path.startswith(API_PREFIXES):
+            return "+".join(api_languages(request) or ("bad",))
+        return request.LANGUAGE_CODE
+
+    @staticmethod
+    def key(request, version, variant):
         # Pages show absolute links (canonical, permalink), so scheme and host are part of it.
         raw = "\x1f".join(
-            [request.scheme, request.get_host(), request.LANGUAGE_CODE, request.path,
+            [request.scheme, request.get_host(), variant, request.path,
              request.META.get("QUERY_STRING", "")]
         )  # fmt: skip
         digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,6 +1,9 @@
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -9,8 +12,10 @@ from django.views.generic import TemplateView
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
+from kb.page_cache import cache_get, cache_set
+from questions import versioning
 from questions.languages import api_languages
-from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
+from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
 from .highlight import highlight, snippet
 from .text import MAX_QUERY_LENGTH, parse_query
@@ -70,7 +75,11 @@ def _page_number(value, strict):
 
 
 def run_search(text, topic_slug="", page_number="1", strict=False):
-    """Search published entries. ``strict`` raises BadSearch on a bad page instead of clamping."""
+    """Search published entries. ``strict`` raises BadSearch on a bad page instead of clamping.
+
+    The engine's part (hits, counts, facets, snippets) is cached by the normalised query,
+    topic, page and language under the content version: "融資 " and "融资" share it, and it
+    is never older than the last commit."""
     text = (text or "").replace("\x00", "")
     query = parse_query(text)
     topics = {t.slug: t for t in Topic.objects.all()}
@@ -81,35 +90,58 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
         outcome.topic = topics[topic_slug]
     if not query:
         return outcome
-    sqs = SearchQuerySet().filter(content=Raw(outcome.text)).facet("topics")
-    unfiltered = sqs
-    if outcome.topic:
-        sqs = sqs.filter(topics=outcome.topic.slug)
     number = _page_number(page_number, strict)
-    # One engine run gives the page, the hit count and the facet counts together.
+    key = _cache_key(query, outcome.topic, number)
+    found = cache_get(key) if settings.KB_PAGE_CACHE_ENABLED else None
+    if found is None:
+        found = _engine_search(query, outcome.text, outcome.topic, number, strict, page_number)
+        if settings.KB_PAGE_CACHE_ENABLED:
+            cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
+    paginator = Paginator(_Counted(found["count"]), RESULTS_PER_PAGE)
+    outcome.page = Page([r["pk"] for r in found["results"]], found["number"], paginator)
+    outcome.facets = [(topics[slug], n) for slug, n in found["facets"] if slug in topics]
+    entries = (
+        Entry.objects.select_related("document")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
+        .in_bulk([r["pk"] for r in found["results"]])
+    )
+    for result in found["results"]:
+        entry = entries.get(result["pk"])
+        if entry is not None:  # None: deleted since the search was cached
+            outcome.results.append({**result, "entry": entry})
+    return outcome
+
+
+def _cache_key(query, topic, number):
+    raw = repr((get_language(), query.groups, topic.slug if topic else "", number))
+    return f"search:{versioning.current().token}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _engine_search(query, text, topic, number, strict, page_number):
+    """One engine run: the page of hits, the hit count and the facet counts, as plain data."""
+    sqs = SearchQuerySet().filter(content=Raw(text)).facet("topics")
+    unfiltered = sqs
+    if topic:
+        sqs = sqs.filter(topics=topic.slug)
     sqs = sqs.load_all()
     hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
-    paginator = Paginator(_Counted(sqs.count()), RESULTS_PER_PAGE)
+    count = sqs.count()
     if not hits and number > 1:
         if strict:
             raise BadSearch(_("页码无效：%(page)s") % {"page": str(page_number)[:20]})
-        number = paginator.num_pages
+        number = Paginator(_Counted(count), RESULTS_PER_PAGE).num_pages
         hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
-    outcome.page = Page(hits, number, paginator)
-    facet_counts = unfiltered.facet_counts() if outcome.topic else sqs.facet_counts()
-    outcome.facets = [
-        (topics[slug], n) for slug, n in facet_counts.get("fields", {}).get("topics", [])
-        if slug in topics
-    ]  # fmt: skip
+    facet_counts = unfiltered.facet_counts() if topic else sqs.facet_counts()
+    results = []
     terms = query.terms
     for result in hits:
         entry = result.object
         if entry is None:  # deleted between the search and the load
             continue
         snippet_html, snippet_lang = snippet(entry, terms)
-        outcome.results.append(
+        results.append(
             {
-                "entry": entry,
+                "pk": entry.pk,
                 "score": result.score,
                 "question_html": highlight(entry.question, terms),
                 "question_lang": entry.shown_lang("question"),
@@ -117,7 +149,12 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
                 "snippet_lang": snippet_lang,
             }
         )
-    return outcome
+    return {
+        "count": count,
+        "number": number,
+        "facets": list(facet_counts.get("fields", {}).get("topics", [])),
+        "results": results,
+    }
 
 
 class SearchView(TemplateView):
