@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check system-packages bench clean
+.PHONY: run serve test lint check system-packages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,18 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py import_seeds
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make serve: the site production-like on SQLite: DEBUG off, collected static files,
+## gunicorn with workers from the CPU count and --preload (gunicorn.conf.py), at :8000
+SECRET_KEY_FILE := var/secret_key
+serve: $(STAMP)
+	mkdir -p var
+	test -s $(SECRET_KEY_FILE) || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET_KEY_FILE)
+	export SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py import_seeds && \
+	$(BIN)/python manage.py collectstatic --no-input -v0 && \
+	exec $(BIN)/gunicorn kb.wsgi
 
 ## Debian packages the browser tests need (Chromium, CJK fonts), installed when missing.
 DEBIAN_PACKAGES := chromium fonts-noto-cjk

@@ -176,3 +176,12 @@ def _word_tokens(word):
 def matches(word, terms):
     """Does an original-text token match any of a query's terms (whole or by sub-word)?"""
     return bool(word.strip()) and not _word_tokens(word).isdisjoint(terms)
+
+
+def warm_up():
+    """Load the dictionaries now: under ``gunicorn --preload`` the master loads them once
+    and every worker shares the pages."""
+    tokenizer()
+    _converter()
+    stopwords()
+    synonyms()
