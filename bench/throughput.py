@@ -132,7 +132,9 @@ def wrk(url, duration, script=None):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     return {
         "rps": rps,
         "p50": to_ms(latency["50"]),
@@ -162,7 +164,9 @@ def database_url(vendor, tmp):
         return f"sqlite:///{tmp}/bench.sqlite3"
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
+    with psycopg.connect(
+        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
+    ) as c:
         c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
         c.execute(f"CREATE DATABASE {PG_DATABASE}")
     return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
@@ -189,7 +193,9 @@ def main():
     finally:
         hello.stop()
     header = f"{'row':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'timeouts':>8} {'floor':>9}"
-    print(f"hello floor: {floor['rps']:.0f} req/s (p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms)")
+    print(
+        f"hello floor: {floor['rps']:.0f} req/s (p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms)"
+    )
     for vendor in options.databases:
         tmp = tempfile.mkdtemp(prefix="kb-throughput-")
         url = database_url(vendor, tmp)
