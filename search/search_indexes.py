@@ -11,7 +11,7 @@ RELATED_TERMS = 12
 
 
 @cache
-def _tfidf():
+def key_term_extractor():
     from jieba.analyse import TFIDF
 
     extractor = TFIDF()
@@ -111,7 +111,7 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
             in_language(obj, f, SOURCE_LANGUAGE) for f in ("question", "answer", "example")
         )
         text = " ".join([question] * 3 + [plain_text(answer), plain_text(example)])
-        terms = _tfidf().extract_tags(text, topK=RELATED_TERMS * 2)
+        terms = key_term_extractor().extract_tags(text, topK=RELATED_TERMS * 2)
         tokens = []
         for term in terms:
             tokens += [t for t in segment(term, for_search=False) if len(t) > 1]

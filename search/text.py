@@ -180,8 +180,11 @@ def matches(word, terms):
 
 def warm_up():
     """Load the dictionaries now: under ``gunicorn --preload`` the master loads them once
-    and every worker shares the pages."""
+    and every worker shares the pages (the TF-IDF table of related entries included)."""
+    from .search_indexes import key_term_extractor
+
     tokenizer()
     _converter()
     stopwords()
     synonyms()
+    key_term_extractor()
