@@ -122,7 +122,7 @@ class PageCacheMiddleware:
             tags = parse_etags(if_none_match)
             return "*" in tags or etag in tags or f"W/{etag}" in tags
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and int(version.changed_at.timestamp()) <= since
+        return since is not None and version.changed <= since
 
     @staticmethod
     def not_modified_response():
@@ -133,7 +133,7 @@ class PageCacheMiddleware:
     @staticmethod
     def finish(response, etag, version):
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(version.changed_at.timestamp())
+        response["Last-Modified"] = http_date(version.changed)
         patch_cache_control(
             response,
             public=True,

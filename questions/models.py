@@ -384,7 +384,7 @@ class ContentVersion(models.Model):
     """
 
     token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField()
+    changed = models.PositiveBigIntegerField()  # Unix seconds: what HTTP dates carry
 
     class Meta:
         verbose_name = _("内容版本")
