@@ -230,6 +230,7 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
 
 KB_SEEDS_DIR = BASE_DIR / "fixtures" / "seeds"
 KB_TOPICS_FIXTURE = BASE_DIR / "fixtures" / "topics.json"
+KB_EDITORIAL_TOPICS = BASE_DIR / "fixtures" / "topics_editorial.json"
 KB_TRANSLATIONS_DIR = BASE_DIR / "fixtures" / "translations"
 
 LOGGING = {

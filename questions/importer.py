@@ -27,7 +27,7 @@ from .models import (
     source_digest,
 )
 from .seeds import SeedError, normalise_whitespace, parse_seed
-from .topics import classify, load_topics
+from .topics import load_topics, topics_for
 from .translation_files import TranslationFileError, read_translation_file, translation_path
 
 # Answers at least this similar (difflib ratio, whitespace-normalised) are near-duplicates.
@@ -180,7 +180,7 @@ def _import_document(parsed, path, topics, report):
             for name, value in {**values, **source_texts}.items():
                 setattr(entry, name, value)
             entry.save()
-            entry.topics.set([topics[s] for s in classify(**texts)])
+            entry.topics.set([topics[s] for s in topics_for(parsed.filename, item.key, **texts)])
             report.created += 1
         else:
             changed = entry.parent_id != (parent.pk if parent else None)
@@ -203,7 +203,7 @@ def _import_document(parsed, path, topics, report):
                 report.unchanged += 1
             if not entry.topics_locked:
                 current = {n: in_language(entry, n, SOURCE_LANGUAGE) for n in TEXT_FIELDS}
-                wanted = set(classify(**current))
+                wanted = set(topics_for(parsed.filename, item.key, **current))
                 if wanted != {t.slug for t in entry.topics.all()}:
                     entry.topics.set([topics[s] for s in wanted])
         saved[item.key] = entry

@@ -1,4 +1,9 @@
-"""The rule-based topic classifier. Keyword lists live in fixtures/topics.json."""
+"""Topics of entries: the editorial file for the seeds, the rule-based classifier for the rest.
+
+Every seed entry's topics were chosen by reading it (fixtures/topics_editorial.json); the
+classifier (keyword lists in fixtures/topics.json) only suggests topics for entries that
+file does not list.
+"""
 
 import json
 from functools import cache
@@ -25,6 +30,28 @@ def load_fixture(path=None):
 
 def load_topics(path=None):
     return load_fixture(path)["topics"]
+
+
+@cache
+def editorial_topics():
+    """{seed file stem: {entry key: [topic slugs]}}, checked against the topic fixture."""
+    with open(settings.KB_EDITORIAL_TOPICS, encoding="utf-8") as f:
+        data = {k: v for k, v in json.load(f).items() if not k.startswith("_")}
+    known = {t["slug"] for t in load_topics()}
+    for stem, entries in data.items():
+        for key, slugs in entries.items():
+            if not (isinstance(slugs, list) and set(slugs) <= known and len(slugs) <= MAX_TOPICS):
+                raise ValueError(
+                    f"{settings.KB_EDITORIAL_TOPICS.name}: {stem} {key}: {slugs!r} is not a "
+                    f"list of at most {MAX_TOPICS} of {sorted(known)}"
+                )
+    return data
+
+
+def topics_for(filename, key, **texts):
+    """The editorial topics of a seed entry, or the classifier's suggestion for others."""
+    chosen = editorial_topics().get(filename.removesuffix(".txt"), {}).get(key)
+    return list(chosen) if chosen is not None else classify(**texts)
 
 
 def score(fields, topics=None):

@@ -83,7 +83,7 @@ def test_english_document_topic_and_home_pages(client, seeded):
     )
     assert '<ul class="keyword-list" lang="en"><li>large AI models</li><li>startups</li>' in html
     _, html = page(client, "/en/topics/compute/")
-    assert '<span lang="en">Building the mathematical model</span>' in html
+    assert '<span lang="en">Model operations (MLOps)</span>' in html
     _, html = page(client, "/en/")
     assert (
         '<a href="/en/documents/000_a64cdc8e51d938e1/" lang="en">Large AI model startups: bubble or gold mine?</a>'

@@ -1,8 +1,10 @@
 """The seed import: every line kept, entries parsed into parts, re-import safe, bad files refused."""
 
+import json
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from questions.importer import import_seeds
@@ -231,23 +233,35 @@ def test_import_reports_progress(seeded):
     [
         ("000", "19", {"business"}),  # 融资
         ("003", "1", {"data", "risk"}),  # 数据隐私和安全问题
-        ("000", "13", {"ethics"}),  # 伦理问题
+        ("000", "13", {"ethics", "risk"}),  # 伦理问题 (privacy among them)
         ("002", "15", {"compute"}),  # 硬件需求
+        ("002", "12", {"business"}),  # 风险投资 is fundraising, not risk
+        ("001", "2.6", {"compute"}),  # 模型运维: operations count as compute
+        ("001", "3", set()),  # an empty heading
     ],
 )
-def test_topic_classifier_clear_cases(seeded, source, section, expected):
+def test_seed_entries_have_their_editorial_topics(seeded, source, section, expected):
     assert {t.slug for t in entry(source, section).topics.all()} == expected
 
 
-def test_every_entry_has_one_to_three_topics(seeded):
-    counts = [e.topics.count() for e in Entry.objects.prefetch_related("topics")]
-    assert min(counts) == 1 and max(counts) <= 3
+def test_every_seed_entry_has_the_topics_of_the_editorial_file(seeded):
+    editorial = json.loads(settings.KB_EDITORIAL_TOPICS.read_text(encoding="utf-8"))
+    for e in Entry.objects.select_related("document").prefetch_related("topics"):
+        chosen = editorial[e.document.filename.removesuffix(".txt")][e.key]
+        assert [t.slug for t in e.topics.order_by("position")] == sorted(
+            chosen, key=["data", "compute", "business", "risk", "ethics"].index
+        ), e
+
+
+def test_entries_the_editorial_file_does_not_list_get_the_classifiers_suggestion(seeded, tmp_path):
+    path = tmp_path / "900_new.txt"
+    path.write_text("### 1. 如何降低GPU算力成本？\n\n用云计算和分布式训练。\n", encoding="utf-8")
+    assert import_seeds([path])[0].error == ""
+    assert [t.slug for t in entry("900", "1").topics.all()] == ["compute"]
 
 
 def test_copy_is_verbatim():
     """fixtures/seeds holds the product's data: byte-for-byte the shared seeds."""
-    from django.conf import settings
-
     shared = settings.BASE_DIR.parent / "shared" / "seeds"
     if not shared.exists():
         pytest.skip("../shared/seeds is not beside this checkout")

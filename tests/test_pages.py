@@ -175,12 +175,18 @@ def test_entry_page_with_formula(client, seeded):
     assert '<span class="math math-inline">\\sigma</span>' in html
     assert f'href="{DOC_001}#s-4-1"' in html
     assert "第 4.1 节" in html
-    # Breadcrumbs: home › first topic › entry.
+    # Breadcrumbs: home › entry (its editors gave this section no topic).
     start = html.index('class="breadcrumbs"')
     crumbs = html[start : html.index("</nav>", start)]
-    assert '<a href="/">首页</a>' in crumbs
-    assert '<a href="/topics/compute/">算力</a>' in crumbs
+    assert '<a href="/">首页</a>' in crumbs and "/topics/" not in crumbs
     assert 'aria-current="page" lang="zh-Hans">数学模型构建<' in crumbs
+    # …and home › first topic › entry for one with topics.
+    other = client.get(entry("001", "2.6").get_absolute_url()).content.decode()
+    start = other.index('class="breadcrumbs"')
+    assert (
+        '<li><a href="/topics/compute/">算力</a></li>'
+        in other[start : other.index("</nav>", start)]
+    )
     # Permalink, previous and next in the document.
     assert f'rel="bookmark" data-permalink>http://testserver{e.get_absolute_url()}</a>' in html
     siblings = list(Entry.objects.published().filter(document=e.document).order_by("position"))
