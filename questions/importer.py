@@ -15,8 +15,10 @@ from django.conf import settings
 from django.db import transaction
 
 from . import versioning
+from .markup import render_markdown
 from .models import (
     SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGE,
     Document,
     Entry,
     Phrasing,
@@ -49,6 +51,7 @@ class FileReport:
     conflicts: list[str] = field(default_factory=list)
     error: str = ""
     english: "TranslationReport" = None
+    rerendered: int = 0
 
     def summary(self):
         if self.error:
@@ -59,6 +62,9 @@ class FileReport:
             f"{len(self.conflicts)} conflicts"
         )
         quiet = not (self.created or self.updated or self.removed or self.conflicts)
+        if self.rerendered:
+            text += f", {self.rerendered} re-rendered"
+            quiet = False
         if self.english:
             text += f"; {self.english.summary()}"
             quiet = quiet and self.english.quiet
@@ -137,6 +143,7 @@ def import_seeds(paths=None, progress=None):
                 document, entries = _import_document(parsed, path, topics, report)
                 if report.english is None:
                     report.english = import_translation(document, entries, english)
+                report.rerendered = rerender_stale_html(entries.values())
         except SeedError as exc:
             report.error = str(exc)
         reports.append(report)
@@ -211,6 +218,23 @@ def _import_document(parsed, path, topics, report):
         entry.delete()
         report.removed += 1
     return document, saved
+
+
+def rerender_stale_html(entries):
+    """Re-render entries whose stored HTML is not what the renderer makes of their Markdown
+    now (after a renderer change); returns how many. Saving re-indexes them."""
+    count = 0
+    for entry in entries:
+        fields = []
+        for name in ("prompt", "answer", "example"):
+            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
+                html = render_markdown(in_language(entry, name, language))
+                if html != in_language(entry, f"{name}_html", language):
+                    fields.append(f"{name}_{language.replace('-', '_')}")
+        if fields:
+            entry.save(update_fields=fields)
+            count += 1
+    return count
 
 
 EMPTY_ENGLISH = {

@@ -10,6 +10,8 @@ import re
 import markdown
 import nh3
 
+from .markdown_lists import ListAfterParagraphExtension
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3",
     "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "span", "strong",
@@ -71,8 +73,19 @@ def render_markdown(text):
     text, stash = _protect_math(text)
     html = markdown.markdown(
         text,
-        extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
-        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        extensions=[
+            "fenced_code",
+            "tables",
+            "codehilite",
+            ListAfterParagraphExtension(),
+            # Sub-items indented by two spaces nest, as the seeds write them (code stays at 4).
+            "mdx_truly_sane_lists",
+        ],
+        extension_configs={
+            "codehilite": {"css_class": "highlight", "guess_lang": False},
+            "tables": {"use_align_attribute": True},  # align= survives the sanitiser
+            "mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": False},
+        },
         output_format="html",
     )
     html = _restore_math(html, stash)

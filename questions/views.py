@@ -1,6 +1,6 @@
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import translation
@@ -63,7 +63,10 @@ class TopicView(DetailView):
 
     def get_context_data(self, **kwargs):
         entries = public_entries().filter(topics=self.object)
-        page = Paginator(entries, TOPIC_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        try:  # a page number that is not a page of this topic is no page at all
+            page = Paginator(entries, TOPIC_PAGE_SIZE).page(self.request.GET.get("page") or 1)
+        except InvalidPage as exc:
+            raise Http404(_("没有这一页。")) from exc
         return super().get_context_data(page_obj=page, entries=page.object_list, **kwargs)
 
 

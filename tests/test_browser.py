@@ -332,3 +332,30 @@ def test_admin_entry_form_puts_chinese_and_english_side_by_side(seeded_live, mak
     )
     b.shot("admin-entry-form-1280")
     assert b.errors == []
+
+
+def test_print_is_light_even_in_dark_mode(seeded_live, make_page):
+    b = make_page(color_scheme="dark")
+    page = b.page
+    b.goto(entry("001", "5.2").get_absolute_url())  # an entry with highlighted code
+    page.wait_for_selector(".highlight")
+    dark = page.evaluate("getComputedStyle(document.querySelector('.highlight')).backgroundColor")
+    page.emulate_media(media="print", color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    code = page.evaluate("getComputedStyle(document.querySelector('.highlight')).backgroundColor")
+    assert dark == "rgb(39, 40, 34)"  # the dark code theme on screen…
+    assert (background, code) == ("rgb(255, 255, 255)", "rgb(245, 245, 245)")  # …light on paper
+    assert b.errors == []
+
+
+def test_a_phone_home_page_shows_one_search_box(seeded_live, make_page):
+    b = make_page(width=375)
+    b.goto("/")
+    assert b.page.locator(".header-search").is_hidden()
+    assert b.page.locator("#home-search").is_visible()
+    b.goto(entry("000", "18").get_absolute_url())
+    assert b.page.locator(".header-search").is_visible()  # other pages keep the header box
+    b.shot("entry-list-zh-375")
+    b.page.set_viewport_size({"width": 1280, "height": 900})
+    b.shot("entry-list-zh-1280")
+    assert b.errors == []
