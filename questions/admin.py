@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -108,16 +110,32 @@ class DuplicateFilter(admin.SimpleListFilter):
     parameter_name = "duplicate"
 
     def lookups(self, request, model_admin):
-        return [("exact", _("逐字重复")), ("similar", _("近似重复")), ("no", _("不重复"))]
+        return [
+            ("folded", _("并入其他条目")),
+            ("canonical", _("有重复并入")),
+            ("no", _("不重复")),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "exact":
+        if self.value() == "folded":
             return queryset.filter(duplicate_of__isnull=False)
-        if self.value() == "similar":
-            return queryset.filter(similar_to__isnull=False)
+        if self.value() == "canonical":
+            return queryset.filter(duplicates__isnull=False).distinct()
         if self.value() == "no":
-            return queryset.filter(duplicate_of__isnull=True, similar_to__isnull=True)
+            return queryset.filter(duplicate_of__isnull=True, duplicates__isnull=True)
         return queryset
+
+
+class EntryAdminForm(forms.ModelForm):
+    def clean_duplicate_of(self):
+        target = self.cleaned_data.get("duplicate_of")
+        if target is not None and target.pk == self.instance.pk:
+            raise ValidationError(_("条目不能重复于自己。"))
+        if target is not None and target.duplicate_of_id:
+            raise ValidationError(
+                _("“%(entry)s”本身已并入其他条目，请选择它所并入的条目。") % {"entry": target}
+            )
+        return target
 
 
 class PhrasingInline(admin.TabularInline):
@@ -128,6 +146,7 @@ class PhrasingInline(admin.TabularInline):
 
 @admin.register(Entry)
 class EntryAdmin(TranslatedAdmin):
+    form = EntryAdminForm
     list_display = [
         "question_zh_hans", "question_en", "source_number", "section", "topic_list",
         "english_status", "is_published",
@@ -144,14 +163,24 @@ class EntryAdmin(TranslatedAdmin):
     list_select_related = ["document"]
     filter_horizontal = ["topics"]
     inlines = [PhrasingInline]
-    readonly_fields = ["document", "section", "kind", "parent", "duplicate_of", "similar_to",
-                       "incomplete", "source_changed_at", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["document", "section", "kind", "parent", "incomplete", "source_changed_at",
+                       "created_at", "updated_at"]  # fmt: skip
+    autocomplete_fields = ["duplicate_of"]
     actions = ["publish", "unpublish"]
 
     def get_fieldsets(self, request, obj=None):
         return [
             *self.language_fieldsets(Entry.translated_texts),
             (_("发布与主题"), {"fields": ["is_published", "topics", "topics_locked"]}),
+            (
+                _("重复"),
+                {
+                    "fields": ["duplicate_of", "duplicate_locked"],
+                    "description": _(
+                        "拆分：清空“重复于”。合并：选择要并入的条目。保存后重新导入不会改变这一选择。"
+                    ),
+                },
+            ),
             (
                 _("来源"),
                 {
@@ -161,8 +190,6 @@ class EntryAdmin(TranslatedAdmin):
                         "kind",
                         "parent",
                         "incomplete",
-                        "duplicate_of",
-                        "similar_to",
                         "source_changed_at",
                         "created_at",
                         "updated_at",
@@ -173,10 +200,6 @@ class EntryAdmin(TranslatedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset.distinct(), False
 
     @admin.display(description=_("来源"), ordering="document__filename")
     def source_number(self, obj):
@@ -189,6 +212,22 @@ class EntryAdmin(TranslatedAdmin):
 
     def has_add_permission(self, request):
         return False  # entries come from seed documents
+
+    def get_search_results(self, request, queryset, search_term):
+        """Autocomplete for "重复于" offers canonical entries only."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(duplicate_of__isnull=True)
+        return queryset.distinct(), False
+
+    def save_model(self, request, obj, form, change):
+        if "duplicate_of" in form.changed_data:
+            obj.duplicate_locked = True
+        super().save_model(request, obj, form, change)
+        if obj.duplicate_of_id:  # merged: what was folded into it follows it
+            for other in obj.duplicates.all():
+                other.duplicate_of_id = obj.duplicate_of_id
+                other.save(update_fields=["duplicate_of"])
 
     def save_related(self, request, form, formsets, change):
         if "topics" in form.changed_data:

@@ -6,7 +6,6 @@ nothing. An entry whose text an admin changed since the last import keeps the
 admin's text, and the conflict is reported.
 """
 
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import versioning
+from .duplicates import Answer, group
 from .markup import render_markdown
 from .models import (
     SOURCE_LANGUAGE,
@@ -28,12 +28,9 @@ from .models import (
     sha256,
     source_digest,
 )
-from .seeds import SeedError, normalise_whitespace, parse_seed
+from .seeds import SeedError, parse_seed
 from .topics import load_topics, topics_for
 from .translation_files import TranslationFileError, read_translation_file, translation_path
-
-# Answers at least this similar (difflib ratio, whitespace-normalised) are near-duplicates.
-SIMILAR_RATIO = 0.95
 
 STRUCTURE_FIELDS = (
     "position", "section", "section_label", "heading_level", "kind", "marked", "incomplete",
@@ -148,7 +145,7 @@ def import_seeds(paths=None, progress=None):
             report.error = str(exc)
         reports.append(report)
     with transaction.atomic():
-        link_duplicates()
+        link_duplicates(progress)
     return reports
 
 
@@ -315,38 +312,32 @@ def import_translation(document, entries, translation):
     return report
 
 
-def link_duplicates():
-    """Link word-for-word repeats to their first occurrence, near-duplicates to theirs."""
-    entries = list(Entry.objects.order_by("document__filename", "position"))
-    by_pk = {entry.pk: entry for entry in entries}
-    first_exact = {}
-    canon_answers = []  # (entry, normalised answer) of canonical entries with an answer
-    for entry in entries:
-        question, prompt, answer, example = (
-            in_language(entry, name, SOURCE_LANGUAGE) for name in TEXT_FIELDS
-        )
-        answer = normalise_whitespace(answer)
-        key = (normalise_whitespace(question), answer, prompt, example)
-        duplicate_of = first_exact.setdefault(key, entry)
-        duplicate_of = None if duplicate_of is entry else duplicate_of
-        similar_to = None
-        if duplicate_of is None and answer:
-            similar_to = _first_similar(answer, canon_answers)
-            similar_to = by_pk.get(getattr(similar_to, "similar_to_id", None), similar_to)
-            canon_answers.append((entry, answer))
-        new = (getattr(duplicate_of, "pk", None), getattr(similar_to, "pk", None))
-        if new != (entry.duplicate_of_id, entry.similar_to_id):
-            entry.duplicate_of_id, entry.similar_to_id = new
-            entry.save(update_fields=["duplicate_of", "similar_to"])
+def link_duplicates(progress=None):
+    """Fold every group of entries with the same answer (questions.duplicates) into its
+    canonical entry; an entry whose grouping an editor chose (duplicate_locked) keeps it
+    and takes no part in the grouping. Reports each group through ``progress``."""
+    entries = list(
+        Entry.objects.select_related("document").order_by("document__filename", "position")
+    )
+    free = [e for e in entries if not e.duplicate_locked]
+    answers = [
+        Answer.of(e, order, *(in_language(e, f, SOURCE_LANGUAGE) for f in TEXT_FIELDS[1:]))
+        for order, e in enumerate(free)
+    ]
+    wanted = {e.pk: None for e in free}
+    groups = group(answers)
+    for canonical, others in groups:
+        for other in others:
+            wanted[other.key.pk] = canonical.key.pk
+        if progress:
+            names = ", ".join(_label(o.key) for o in others)
+            progress(f"  same answer: {names} → {_label(canonical.key)}")
+    for e in free:
+        if wanted[e.pk] != e.duplicate_of_id:
+            e.duplicate_of_id = wanted[e.pk]
+            e.save(update_fields=["duplicate_of"])
+    return groups
 
 
-def _first_similar(answer, candidates):
-    for other, other_answer in candidates:
-        if min(len(answer), len(other_answer)) < SIMILAR_RATIO * max(
-            len(answer), len(other_answer)
-        ):
-            continue
-        matcher = difflib.SequenceMatcher(None, answer, other_answer, autojunk=False)
-        if matcher.quick_ratio() >= SIMILAR_RATIO and matcher.ratio() >= SIMILAR_RATIO:
-            return other
-    return None
+def _label(entry):
+    return f"{entry.document.filename[:3]} §{entry.section or entry.key}"

@@ -201,6 +201,11 @@ class EntryQuerySet(models.QuerySet):
         """Listings show an entry repeated word for word only once."""
         return self.filter(duplicate_of__isnull=True)
 
+    def listed(self):
+        """What readers meet as entries: published, canonical, with text of their own, and
+        not a document's closing (shown on its document page, as every document's is)."""
+        return self.published().canonical().filter(has_body=True).exclude(kind="closing")
+
     def in_document_order(self):
         return self.order_by("document__filename", "position")
 
@@ -259,16 +264,12 @@ class Entry(EntryLayout, TranslationState, models.Model):
         blank=True,
         related_name="duplicates",
         verbose_name=_("重复于"),
-        help_text=_("问题和答案与另一条目逐字相同。"),
+        help_text=_("答案与这个条目相同（可能换了措辞、顺序或多一条）：本条目并入它显示。"),
     )
-    similar_to = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="similar",
-        verbose_name=_("近似于"),
-        help_text=_("答案相同、问题措辞不同。"),
+    duplicate_locked = models.BooleanField(
+        _("重复归并由管理员指定"),
+        default=False,
+        help_text=_("选中后，重新导入不会改变此条目是否重复、重复于哪个条目。"),
     )
     imported_hash = models.CharField(
         _("导入时内容摘要"),
@@ -276,6 +277,12 @@ class Entry(EntryLayout, TranslationState, models.Model):
         blank=True,
         editable=False,
         help_text=_("上次导入时文本的摘要；与当前文本不同即表示管理员改过。"),
+    )
+    has_body = models.BooleanField(
+        _("有正文"),
+        default=True,
+        editable=False,
+        help_text=_("没有正文的章节标题不作为条目发布，只在来源文档中显示。"),
     )
     phrasings_imported_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -311,12 +318,24 @@ class Entry(EntryLayout, TranslationState, models.Model):
                     derived.add(html)
         if self.track_source_change():
             derived |= {"source_hash", "source_changed_at"}
+        bodies = (in_language(self, f, SOURCE_LANGUAGE) for f in ("prompt", "answer", "example"))
+        self.has_body = any(bodies)
+        derived.add("has_body")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("questions:entry", args=[self.pk])
+
+    @property
+    def is_listed(self):
+        return (
+            self.is_published
+            and self.duplicate_of_id is None
+            and self.has_body
+            and self.kind != self.Kind.CLOSING
+        )
 
     @property
     def anchor(self):

@@ -46,7 +46,7 @@ class EntrySitemap(I18nSitemap):
     priority = 0.5
 
     def items(self):
-        return list(Entry.objects.published().only("pk", "updated_at").order_by("pk"))
+        return list(Entry.objects.listed().only("pk", "updated_at").order_by("pk"))
 
     def lastmod(self, entry):
         return entry.updated_at

@@ -1,6 +1,6 @@
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.db.models import Case, Count, Prefetch, Q, When
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import translation
@@ -21,7 +21,10 @@ from .models import (
 )
 
 TOPIC_PAGE_SIZE = 50
-PUBLIC = Q(entries__is_published=True, entries__duplicate_of__isnull=True)
+# The entries a topic or document counts: what Entry.objects.listed() lists.
+PUBLIC = Q(
+    entries__is_published=True, entries__duplicate_of__isnull=True, entries__has_body=True
+) & ~Q(entries__kind="closing")
 
 
 def topics_with_counts():
@@ -34,8 +37,7 @@ def topics_with_counts():
 def public_entries():
     """Published entries, each repeated entry shown once, with what listings need."""
     return (
-        Entry.objects.published()
-        .canonical()
+        Entry.objects.listed()
         .select_related("document")
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
         .in_document_order()
@@ -62,55 +64,68 @@ class TopicView(DetailView):
     context_object_name = "topic"
 
     def get_context_data(self, **kwargs):
-        entries = public_entries().filter(topics=self.object)
+        # Questions first, then the article sections (background text, definitions).
+        entries = (
+            public_entries()
+            .filter(topics=self.object)
+            .order_by(
+                Case(When(kind=Entry.Kind.QUESTION, then=0), default=1),
+                "document__filename",
+                "position",
+            )
+        )
         try:  # a page number that is not a page of this topic is no page at all
             page = Paginator(entries, TOPIC_PAGE_SIZE).page(self.request.GET.get("page") or 1)
         except InvalidPage as exc:
             raise Http404(_("没有这一页。")) from exc
-        return super().get_context_data(page_obj=page, entries=page.object_list, **kwargs)
+        listed = list(page.object_list)
+        return super().get_context_data(
+            page_obj=page,
+            entries=listed,
+            questions=[e for e in listed if e.kind == Entry.Kind.QUESTION],
+            sections=[e for e in listed if e.kind != Entry.Kind.QUESTION],
+            **kwargs,
+        )
 
 
 class EntryView(DetailView):
+    """An entry; one folded into another (the same answer) sends the reader there."""
+
     template_name = "questions/entry.html"
     context_object_name = "entry"
 
     def get_queryset(self):
         return (
             Entry.objects.published()
-            .select_related("document", "parent", "duplicate_of", "similar_to")
+            .filter(has_body=True)
+            .exclude(kind=Entry.Kind.CLOSING)
+            .select_related("document", "parent", "duplicate_of")
             .prefetch_related("topics")
         )
 
+    def get(self, request, *args, **kwargs):
+        entry = self.get_object()
+        for _hop in range(3):  # an editor's merge may point at an entry folded since
+            if entry.duplicate_of is None or not entry.duplicate_of.is_published:
+                break
+            entry = entry.duplicate_of
+        if entry.pk != int(kwargs["pk"]):
+            return HttpResponseRedirect(entry.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         entry = self.object
-        canonical = entry.duplicate_of or entry
-        siblings = Entry.objects.published().filter(document=entry.document)
-        also = (
-            Entry.objects.published()
-            .filter(Q(duplicate_of=canonical) | Q(pk=canonical.pk))
-            .exclude(pk=entry.pk)
-            .select_related("document")
-        )
-        similar_root = entry.similar_to or entry
-        see_also = (
-            Entry.objects.published()
-            .canonical()
-            .filter(Q(similar_to=similar_root) | Q(pk=similar_root.pk))
-            .exclude(pk__in=[entry.pk, canonical.pk])
-            .select_related("document")
-        )
+        siblings = Entry.objects.listed().filter(document=entry.document)
+        language = TRANSLATION_LANGUAGE if get_language() == TRANSLATION_LANGUAGE else SOURCE_LANGUAGE
         return super().get_context_data(
             topic=entry.topics.all()[0] if entry.topics.all() else None,
-            also_appears=list(also),
-            see_also=list(see_also),
+            folded=list(
+                entry.duplicates.published().select_related("document").in_document_order()
+            ),
             previous=siblings.filter(position__lt=entry.position).order_by("-position").first(),
             next=siblings.filter(position__gt=entry.position).order_by("position").first(),
             related=related_entries(entry),
-            phrasings=entry.phrasings.filter(
-                language=TRANSLATION_LANGUAGE
-                if get_language() == TRANSLATION_LANGUAGE
-                else SOURCE_LANGUAGE
-            ),
+            phrasings=entry.phrasings.filter(language=language),
             **kwargs,
         )
 

@@ -8,4 +8,4 @@ def related_entries(entry, limit=RELATED_LIMIT):
     canonical = entry.duplicate_of or entry
     results = SearchQuerySet().more_like_this(canonical).load_all()[: limit + 1]
     found = [r.object for r in results if r.object is not None and r.object.pk != entry.pk]
-    return [e for e in found if e.is_published and e.duplicate_of_id is None][:limit]
+    return [e for e in found if e.is_listed][:limit]

@@ -52,10 +52,9 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return (
-            Entry.objects.published()
-            .canonical()
+            Entry.objects.listed()
             .select_related("document")
-            .prefetch_related("topics", "phrasings")
+            .prefetch_related("topics", "phrasings", "duplicates")
             .order_by("pk")
         )
 
@@ -63,7 +62,7 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         return Entry.objects.select_related("document").prefetch_related("topics")
 
     def is_indexed(self, obj):
-        return obj.is_published and obj.duplicate_of_id is None
+        return obj.is_listed
 
     def update_object(self, instance, using=None, **kwargs):
         """Index a published, canonical entry; take anything else out of the index."""
@@ -79,8 +78,10 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         )  # fmt: skip
 
     def prepare_question(self, obj):
+        """The question, its phrasings, and the headings of the entries folded into it."""
         phrasings = [p.text for p in obj.phrasings.all()]
-        return index_tokens("\n".join([_both(obj, "question"), *phrasings]))
+        folded = [_both(other, "question") for other in obj.duplicates.all()]
+        return index_tokens("\n".join([_both(obj, "question"), *phrasings, *folded]))
 
     def prepare_prompt(self, obj):
         return index_tokens(plain_text(_both(obj, "prompt")))

@@ -81,7 +81,10 @@ def test_english_document_topic_and_home_pages(client, seeded):
         '<h1 id="document-title" lang="en">Technical challenges of starting a large AI model company</h1>'
         in html
     )
-    assert '<ul class="keyword-list" lang="en"><li>large AI models</li><li>startups</li>' in html
+    assert (
+        '<ul class="keyword-list" lang="en"><li><a href="/en/search/?q=large%20AI%20models">'
+        "large AI models</a></li>"
+    ) in html
     _, html = page(client, "/en/topics/compute/")
     assert '<span lang="en">Model operations (MLOps)</span>' in html
     _, html = page(client, "/en/")

@@ -121,18 +121,87 @@ def test_seed_004_intro_and_outro(seeded):
     assert e.document.intro.startswith("在当前的科技浪潮中")
 
 
-def test_word_for_word_repeats_link_to_first_occurrence(seeded):
-    pairs = {
-        e.section: e.duplicate_of.section
-        for e in Entry.objects.filter(duplicate_of__isnull=False).select_related("duplicate_of")
-    }
-    assert pairs == {"10.44": "10.37", "10.59": "10.47", "10.61": "10.57"}
+# Same answer: reworded headings, reordered lists, one bullet added or replaced. The
+# canonical entry is the one with the most items (the earliest among equals).
+SAME_ANSWER = {
+    "10.6": ["10.16", "10.30", "10.39", "10.45", "10.57", "10.61"],
+    "10.17": ["10.46", "10.58"],
+    "10.18": ["10.40", "10.60"],
+    "10.20": ["10.47", "10.59"],
+    "10.22": ["10.36", "10.53"],
+    "10.23": ["10.49"],
+    "10.27": ["10.52"],
+    "10.28": ["10.48", "10.55", "10.62"],
+    "10.33": ["10.41"],
+    "10.34": ["10.63"],
+    "10.35": ["10.43"],
+    "10.37": ["10.44"],
+    "10.51": ["10.26"],
+    "10.64": ["10.12"],
+}
 
 
-def test_near_duplicates_are_linked_as_see_also(seeded):
-    assert entry("001", "10.52").similar_to == entry("001", "10.27")
-    assert entry("001", "10.58").similar_to == entry("001", "10.17")
-    assert entry("000", "1").similar_to is None
+def test_entries_with_the_same_answer_are_folded_into_one(seeded):
+    folded = {}
+    for e in Entry.objects.filter(duplicate_of__isnull=False).select_related("duplicate_of"):
+        folded.setdefault(e.duplicate_of.section, []).append(e.section)
+    assert {k: sorted(v, key=lambda s: float(s[3:])) for k, v in folded.items()} == SAME_ANSWER
+    assert (
+        Entry.objects.filter(document__filename__startswith="001_", kind="question")
+        .exclude(duplicate_of=None)
+        .count()
+        == 25
+    )
+
+
+def test_import_prints_the_groups(seeded):
+    out, _ = run_import()
+    assert "  same answer: 001 §10.44 → 001 §10.37" in out
+    assert "  same answer: 001 §10.40, 001 §10.60 → 001 §10.18" in out
+    assert out.count("  same answer: ") == 14
+
+
+def test_an_editors_split_and_merge_survive_reimport(seeded, admin_client):
+    from tests.conftest import change_form_data
+
+    split, merged = entry("001", "10.44"), entry("001", "10.38")
+    url, data = change_form_data(admin_client, split)
+    data.pop("duplicate_of")
+    assert admin_client.post(url, data).status_code == 302
+    url, data = change_form_data(admin_client, merged, duplicate_of=entry("001", "10.6").pk)
+    assert admin_client.post(url, data).status_code == 302
+    run_import()
+    assert entry("001", "10.44").duplicate_of is None
+    assert entry("001", "10.38").duplicate_of == entry("001", "10.6")
+    assert entry("001", "10.44").duplicate_locked and entry("001", "10.38").duplicate_locked
+
+
+def test_merging_into_a_folded_entry_is_refused(seeded, admin_client):
+    from tests.conftest import change_form_data
+
+    e = entry("001", "10.38")
+    url, data = change_form_data(admin_client, e, duplicate_of=entry("001", "10.44").pk)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["duplicate_of"] == [
+        "“10.44 AI大模型创业中的风险与挑战”本身已并入其他条目，请选择它所并入的条目。"
+    ]
+    assert entry("001", "10.38").duplicate_of is None
+
+
+def test_empty_headings_and_closings_are_not_entries_of_their_own(client, seeded):
+    heading, closing = entry("001", "3"), entry("003", "结语")
+    assert not heading.has_body and closing.kind == "closing"
+    assert client.get(heading.get_absolute_url()).status_code == 404
+    assert client.get(closing.get_absolute_url()).status_code == 404
+    html = client.get(heading.document.get_absolute_url()).content.decode()
+    assert (
+        '<section id="s-3" class="document-entry level-2" aria-labelledby="s-3-h" data-toc-target>'
+        in html
+    )
+    assert f'href="{heading.get_absolute_url()}"' not in html  # a heading, not a link
+    html = client.get(closing.document.get_absolute_url()).content.decode()
+    assert "document-closing" in html and f'href="{closing.get_absolute_url()}"' not in html
 
 
 def test_reimport_changes_nothing_and_says_so(seeded):

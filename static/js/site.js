@@ -268,3 +268,33 @@ document.querySelectorAll("a[data-language-switch]").forEach((link) => {
     if (window.location.hash) link.hash = window.location.hash;
   });
 });
+
+// Long documents: the contents are open beside the text on a wide screen (collapsed on a
+// phone), and mark the section being read.
+(function () {
+  const toc = document.querySelector("[data-toc]");
+  if (!toc) return;
+  const details = toc.querySelector("[data-toc-details]");
+  const wide = window.matchMedia("(min-width: 64rem)");
+  const follow = () => { if (wide.matches) details.open = true; };
+  follow();
+  wide.addEventListener("change", follow);
+  const links = new Map();
+  toc.querySelectorAll("a[href^='#']").forEach((a) => links.set(a.hash.slice(1), a));
+  let current = null;
+  const mark = (id) => {
+    const link = links.get(id);
+    if (!link || link === current) return;
+    if (current) current.removeAttribute("aria-current");
+    link.setAttribute("aria-current", "true");
+    current = link;
+    if (wide.matches) link.scrollIntoView({ block: "nearest" });
+  };
+  const visible = new Set();
+  const observer = new IntersectionObserver((changes) => {
+    changes.forEach((c) => (c.isIntersecting ? visible.add(c.target) : visible.delete(c.target)));
+    const first = [...visible].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];
+    if (first) mark(first.id);
+  }, { rootMargin: "0px 0px -60% 0px" });
+  document.querySelectorAll("[data-toc-target]").forEach((s) => observer.observe(s));
+})();
