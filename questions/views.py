@@ -116,7 +116,8 @@ class EntryView(DetailView):
     def get_context_data(self, **kwargs):
         entry = self.object
         siblings = Entry.objects.listed().filter(document=entry.document)
-        language = TRANSLATION_LANGUAGE if get_language() == TRANSLATION_LANGUAGE else SOURCE_LANGUAGE
+        english = get_language() == TRANSLATION_LANGUAGE
+        language = TRANSLATION_LANGUAGE if english else SOURCE_LANGUAGE
         return super().get_context_data(
             topic=entry.topics.all()[0] if entry.topics.all() else None,
             folded=list(
