@@ -359,3 +359,53 @@ def test_a_phone_home_page_shows_one_search_box(seeded_live, make_page):
     b.page.set_viewport_size({"width": 1280, "height": 900})
     b.shot("entry-list-zh-1280")
     assert b.errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_long_document_has_contents_that_follow_the_reader(seeded_live, make_page, width):
+    document = entry("001", "10.6").document
+    b = make_page(width=width)
+    page = b.page
+    b.goto(document.get_absolute_url())
+    details = page.locator("[data-toc-details]")
+    if width == 1280:  # open beside the text, and it stays in view
+        assert details.get_attribute("open") is not None
+        toc_box = page.locator("nav.toc").bounding_box()
+        body_box = page.locator(".document-body").bounding_box()
+        assert toc_box["x"] + toc_box["width"] <= body_box["x"]
+        page.evaluate("document.getElementById('s-10-6').scrollIntoView()")
+        current = "document.querySelector(\"nav.toc a[aria-current='true']\")?.hash"
+        for _ in range(50):  # the observer marks it asynchronously
+            if page.evaluate(current) == "#s-10-6":
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(current) == "#s-10-6"
+        assert page.locator("nav.toc").bounding_box()["y"] < 100  # sticky at the top
+    else:  # collapsed on a phone
+        assert details.get_attribute("open") is None
+        assert page.locator("nav.toc ol").is_hidden()
+    b.shot(f"document-001-sidebar-{width}")
+    page.locator(".back-to-top a").click()
+    assert page.evaluate("window.scrollY") < 400
+    chip = page.locator(".keyword-list a").first
+    chip.click()
+    b.settle()
+    assert "/search/?q=AI" in page.url
+    assert b.no_horizontal_scroll()
+    assert b.errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_folded_duplicate_and_seed_000_entry(seeded_live, make_page, width):
+    b = make_page(width=width)
+    page = b.page
+    copy, original = entry("001", "10.44"), entry("001", "10.37")
+    b.goto(copy.get_absolute_url())
+    assert page.url.endswith(original.get_absolute_url())
+    assert "AI大模型创业中的风险与挑战" in page.locator(".also-asked").inner_text()
+    b.shot(f"entry-folded-duplicate-{width}")
+    b.goto(entry("000", "18").get_absolute_url())
+    assert page.locator(".answer .prose ul > li").count() == 4
+    b.shot(f"entry-seed-000-{width}")
+    assert b.no_horizontal_scroll()
+    assert b.errors == []

@@ -290,11 +290,23 @@ document.querySelectorAll("a[data-language-switch]").forEach((link) => {
     current = link;
     if (wide.matches) link.scrollIntoView({ block: "nearest" });
   };
-  const visible = new Set();
-  const observer = new IntersectionObserver((changes) => {
-    changes.forEach((c) => (c.isIntersecting ? visible.add(c.target) : visible.delete(c.target)));
-    const first = [...visible].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];
-    if (first) mark(first.id);
-  }, { rootMargin: "0px 0px -60% 0px" });
-  document.querySelectorAll("[data-toc-target]").forEach((s) => observer.observe(s));
+  // The section being read: the last one whose heading is above a line 30 % down the view.
+  const sections = [...document.querySelectorAll("[data-toc-target]")];
+  let queued = false;
+  const update = () => {
+    queued = false;
+    const line = window.innerHeight * 0.3;
+    let reading = sections[0];
+    for (const section of sections) {
+      if (section.getBoundingClientRect().top > line) break;
+      reading = section;
+    }
+    if (reading) mark(reading.id);
+  };
+  const schedule = () => {
+    if (!queued) { queued = true; window.requestAnimationFrame(update); }
+  };
+  window.addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule);
+  update();
 })();
