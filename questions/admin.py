@@ -138,6 +138,23 @@ class EntryAdminForm(forms.ModelForm):
         return target
 
 
+class TopicReviewFilter(admin.SimpleListFilter):
+    """Entries whose topics only the classifier chose (none, when nothing matched)."""
+
+    title = _("主题来源")
+    parameter_name = "topics_from"
+
+    def lookups(self, request, model_admin):
+        return [("review", _("待编辑确认")), ("none", _("没有主题"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(topics_suggested=True, topics_locked=False)
+        if self.value() == "none":
+            return queryset.filter(topics__isnull=True)
+        return queryset
+
+
 class PhrasingInline(admin.TabularInline):
     model = Phrasing
     fields = ["language", "text", "position"]
@@ -153,8 +170,8 @@ class EntryAdmin(TranslatedAdmin):
     ]  # fmt: skip
     list_display_links = ["question_zh_hans"]
     list_filter = [
-        TranslationStatusFilter, "topics", "document", "kind", "incomplete", DuplicateFilter,
-        "is_published",
+        TranslationStatusFilter, "topics", TopicReviewFilter, "document", "kind", "incomplete",
+        DuplicateFilter, "is_published",
     ]  # fmt: skip
     search_fields = [
         "question_zh_hans", "question_en", "prompt_zh_hans", "prompt_en", "answer_zh_hans",

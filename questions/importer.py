@@ -184,7 +184,11 @@ def _import_document(parsed, path, topics, report):
             for name, value in {**values, **source_texts}.items():
                 setattr(entry, name, value)
             entry.save()
-            entry.topics.set([topics[s] for s in topics_for(parsed.filename, item.key, **texts)])
+            slugs, suggested = topics_for(parsed.filename, item.key, **texts)
+            entry.topics.set([topics[s] for s in slugs])
+            if suggested:
+                entry.topics_suggested = True
+                entry.save(update_fields=["topics_suggested"])
             report.created += 1
         else:
             changed = entry.parent_id != (parent.pk if parent else None)
@@ -207,9 +211,12 @@ def _import_document(parsed, path, topics, report):
                 report.unchanged += 1
             if not entry.topics_locked:
                 current = {n: in_language(entry, n, SOURCE_LANGUAGE) for n in TEXT_FIELDS}
-                wanted = set(topics_for(parsed.filename, item.key, **current))
-                if wanted != {t.slug for t in entry.topics.all()}:
-                    entry.topics.set([topics[s] for s in wanted])
+                slugs, suggested = topics_for(parsed.filename, item.key, **current)
+                if set(slugs) != {t.slug for t in entry.topics.all()}:
+                    entry.topics.set([topics[s] for s in slugs])
+                if suggested != entry.topics_suggested:
+                    entry.topics_suggested = suggested
+                    entry.save(update_fields=["topics_suggested"])
         saved[item.key] = entry
     for entry in existing.values():
         entry.delete()

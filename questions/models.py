@@ -255,6 +255,12 @@ class Entry(EntryLayout, TranslationState, models.Model):
         default=False,
         help_text=_("选中后，重新导入不会改变此条目的主题。"),
     )
+    topics_suggested = models.BooleanField(
+        _("主题待编辑确认"),
+        default=False,
+        editable=False,
+        help_text=_("主题由分类器建议（编辑文件未列出此条目），或分类器没有找到主题。"),
+    )
     is_published = models.BooleanField(_("已发布"), default=True, db_index=True)
     incomplete = models.BooleanField(_("原文不完整"), default=False)
     duplicate_of = models.ForeignKey(

@@ -10,6 +10,8 @@ from functools import cache
 
 from django.conf import settings
 
+from search.text import segment
+
 WEIGHTS = {"question": 3.0, "prompt": 2.0, "answer": 1.0, "example": 1.0}
 MAX_TOPICS = 3
 # A second or third topic must score at least this share of the best one…
@@ -49,27 +51,52 @@ def editorial_topics():
 
 
 def topics_for(filename, key, **texts):
-    """The editorial topics of a seed entry, or the classifier's suggestion for others."""
+    """(slugs, suggested): the editorial topics of a seed entry, or for an entry the
+    editorial file does not list the classifier's suggestion, to be confirmed by an editor."""
     chosen = editorial_topics().get(filename.removesuffix(".txt"), {}).get(key)
-    return list(chosen) if chosen is not None else classify(**texts)
+    if chosen is not None:
+        return list(chosen), False
+    return classify(**texts), True
+
+
+@cache
+def _keyword_tokens(keyword):
+    return tuple(segment(keyword, for_search=False))
+
+
+def _count(tokens, phrase, limit=MAX_HITS):
+    """How often ``phrase`` (a token tuple) occurs in ``tokens``, up to ``limit``."""
+    if not phrase:
+        return 0
+    n, hits = len(phrase), 0
+    for i in range(len(tokens) - n + 1):
+        if tokens[i] == phrase[0] and tuple(tokens[i : i + n]) == phrase:
+            hits += 1
+            if hits == limit:
+                break
+    return hits
 
 
 def score(fields, topics=None):
-    """Score each topic slug on an entry's fields (a dict of field name → text)."""
+    """Score each topic slug on an entry's fields (a dict of field name → text).
+
+    Keywords match whole segmented words (the search index's segmentation), never
+    substrings: 风险 does not match inside 风险投资, nor 数据 inside 大数据集."""
+    tokens = {name: segment(text, for_search=False) for name, text in fields.items()}
     scores = {}
     for topic in topics or load_topics():
         total = 0.0
-        for name, text in fields.items():
-            folded = text.casefold()
+        for name, field_tokens in tokens.items():
             for keyword, weight in topic["keywords"].items():
-                hits = min(folded.count(keyword.casefold()), MAX_HITS)
+                hits = _count(field_tokens, _keyword_tokens(keyword))
                 total += hits * weight * WEIGHTS[name]
         scores[topic["slug"]] = total
     return scores
 
 
 def classify(question, prompt="", answer="", example="", topics=None):
-    """One to three topic slugs for an entry, best first; never none."""
+    """Up to three topic slugs suggested for an entry, best first; none when no keyword
+    matches (the entry is then flagged for an editor, never filed under a default)."""
     topics = topics or load_topics()
     scores = score(
         {"question": question, "prompt": prompt, "answer": answer, "example": example}, topics
@@ -78,8 +105,8 @@ def classify(question, prompt="", answer="", example="", topics=None):
     ranked = sorted(scores, key=lambda slug: (-scores[slug], order.index(slug)))
     in_question = score({"question": question}, topics)
     best = scores[ranked[0]]
-    if not best:  # no keyword at all: the fixture's fallback topic
-        return [load_fixture()["fallback"]]
+    if best < ABSOLUTE_THRESHOLD:
+        return []
     chosen = [ranked[0]]
     for slug in ranked[1:]:
         strong = scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD

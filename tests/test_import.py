@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from questions.importer import import_seeds
 from questions.models import Document, Entry, Topic
@@ -326,7 +327,34 @@ def test_entries_the_editorial_file_does_not_list_get_the_classifiers_suggestion
     path = tmp_path / "900_new.txt"
     path.write_text("### 1. 如何降低GPU算力成本？\n\n用云计算和分布式训练。\n", encoding="utf-8")
     assert import_seeds([path])[0].error == ""
-    assert [t.slug for t in entry("900", "1").topics.all()] == ["compute"]
+    e = entry("900", "1")
+    assert [t.slug for t in e.topics.all()] == ["compute"] and e.topics_suggested
+
+
+def test_an_entry_no_keyword_matches_gets_no_topic_and_is_flagged(seeded, tmp_path, admin_client):
+    path = tmp_path / "901_new.txt"
+    path.write_text("### 1. 今天天气怎么样？\n\n晴，有风。\n", encoding="utf-8")
+    assert import_seeds([path])[0].error == ""
+    e = entry("901", "1")
+    assert list(e.topics.all()) == [] and e.topics_suggested
+    listing = admin_client.get(
+        reverse("admin:questions_entry_changelist"), {"topics_from": "review"}
+    )
+    assert [x.pk for x in listing.context["cl"].result_list] == [e.pk]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [
+        ("风险投资如何获得？", "准备商业计划，联系投资人，争取融资。", ["business"]),  # not risk
+        ("语音识别如何做到实时？", "实时识别需要部署在GPU服务器上，推理延迟要低。", ["compute"]),
+        ("模型上线后怎么运维？", "监控、部署新版本、扩容服务器。", ["compute"]),
+    ],
+)
+def test_classifier_matches_whole_words_not_substrings(question, answer, expected):
+    from questions.topics import classify
+
+    assert classify(question, answer=answer) == expected
 
 
 def test_copy_is_verbatim():
