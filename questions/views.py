@@ -34,11 +34,20 @@ def topics_with_counts():
     )
 
 
+# What a listing never shows: the rendered HTML and the prompt and example texts.
+LISTING_DEFERS = [
+    f"{name}_{language}"
+    for name in ("prompt", "example", "prompt_html", "answer_html", "example_html")
+    for language in ("zh_hans", "en")
+] + ["document__original_text", "document__intro_zh_hans", "document__intro_en"]
+
+
 def public_entries():
-    """Published entries, each repeated entry shown once, with what listings need."""
+    """Listed entries with what listings show (and nothing they do not)."""
     return (
         Entry.objects.listed()
         .select_related("document")
+        .defer(*LISTING_DEFERS)
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
         .in_document_order()
     )
