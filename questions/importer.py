@@ -102,7 +102,8 @@ def default_seed_paths():
 
 
 def sync_topics():
-    """Create or update the five topics from the fixture."""
+    """Create the five topics from the fixture; for existing ones fill only what is empty,
+    so a name, description or order an admin edited is never overwritten."""
     for position, data in enumerate(load_topics()):
         values = {
             "name_zh_hans": data["name_zh"],
@@ -114,8 +115,10 @@ def sync_topics():
         topic = Topic.objects.filter(slug=data["slug"]).first()
         if topic is None:
             Topic.objects.create(slug=data["slug"], **values)
-        elif any(getattr(topic, k) != v for k, v in values.items()):
-            Topic.objects.filter(pk=topic.pk).update(**values)
+            continue
+        missing = {k: v for k, v in values.items() if k != "position" and not getattr(topic, k)}
+        if missing:
+            Topic.objects.filter(pk=topic.pk).update(**missing)
             versioning.bump()  # update() sends no signal
 
 

@@ -511,3 +511,12 @@ def test_translation_status_lists_what_to_update(seeded):
     ) in out.getvalue()
     with pytest.raises(SystemExit):
         call_command("translation_status", check=True, stdout=StringIO())
+
+
+def test_reimport_keeps_an_admins_topic_names(seeded):
+    from questions.models import Topic
+
+    Topic.objects.filter(slug="compute").update(name_en="Computing power", position=9)
+    run_import()
+    topic = Topic.objects.get(slug="compute")
+    assert (topic.name_en, topic.name_zh_hans, topic.position) == ("Computing power", "算力", 9)
