@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from search.signals import deferred_indexing
+
 from . import versioning
 from .duplicates import Answer, group
 from .markup import render_markdown
@@ -139,7 +141,7 @@ def import_seeds(paths=None, progress=None):
             except TranslationFileError as exc:
                 english = None
                 report.english = TranslationReport(error=str(exc))
-            with transaction.atomic():
+            with transaction.atomic(), deferred_indexing():
                 document, entries = _import_document(parsed, path, topics, report)
                 if report.english is None:
                     report.english = import_translation(document, entries, english)
@@ -147,7 +149,7 @@ def import_seeds(paths=None, progress=None):
         except SeedError as exc:
             report.error = str(exc)
         reports.append(report)
-    with transaction.atomic():
+    with transaction.atomic(), deferred_indexing():
         link_duplicates(progress)
     return reports
 

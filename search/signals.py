@@ -1,8 +1,30 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import signals
 from haystack.exceptions import NotHandled
 from haystack.signals import BaseSignalProcessor
 
 from questions.models import Entry, Phrasing
+
+# Inside ``deferred_indexing()``: the pks of the entries to index when the block ends.
+_pending = ContextVar("pending_index_writes", default=None)
+
+
+@contextmanager
+def deferred_indexing():
+    """Index each entry saved in the block once, when the block ends (still inside the
+    caller's transaction): an import saves an entry, its topics and its English one after
+    the other, and would otherwise index it three times."""
+    pending = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    entries = Entry.objects.filter(pk__in=pending).select_related("document")
+    for entry in entries.prefetch_related("topics", "phrasings", "duplicates"):
+        TransactionalSignalProcessor.index_entry(entry)
 
 
 class TransactionalSignalProcessor(BaseSignalProcessor):
@@ -58,9 +80,19 @@ class TransactionalSignalProcessor(BaseSignalProcessor):
             self.handle_save(Entry, instance)
 
     def handle_save(self, sender, instance, **kwargs):
-        for using in self.connection_router.for_write(instance=instance):
+        pending = _pending.get()
+        if pending is not None:
+            pending.add(instance.pk)
+            return
+        self.index_entry(instance)
+
+    @staticmethod
+    def index_entry(instance):
+        from haystack import connection_router, connections
+
+        for using in connection_router.for_write(instance=instance):
             try:
-                index = self.connections[using].get_unified_index().get_index(sender)
+                index = connections[using].get_unified_index().get_index(Entry)
             except NotHandled:
                 continue
             index.update_object(instance, using=using)
