@@ -6,7 +6,6 @@ nothing. An entry whose text an admin changed since the last import keeps the
 admin's text, and the conflict is reported.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from .models import (
     content_hash,
     in_language,
     sha256,
-    source_digest,
 )
 from .seeds import SeedError, parse_seed
 from .topics import load_topics, topics_for
@@ -155,7 +153,7 @@ def import_seeds(paths=None, progress=None):
 
 
 def _import_document(parsed, path, topics, report):
-    sha = hashlib.sha256(parsed.text.encode()).hexdigest()
+    sha = sha256(parsed.text)
     document, _ = Document.objects.get_or_create(
         filename=parsed.filename, defaults={"original_text": parsed.text, "sha256": sha}
     )
@@ -259,7 +257,7 @@ def _apply_english(obj, translation, report, label):
     fields = obj.translated_texts
     texts = {name: translation.texts.get(name, "") for name in fields}
     new_hash = content_hash(*texts.values())
-    new_source = source_digest(translation.source_hashes.get(name, sha256("")) for name in fields)
+    new_source = content_hash(*(translation.source_hashes.get(name, sha256("")) for name in fields))
     if new_hash == obj.en_imported_hash and new_source == obj.en_source_hash:
         report.unchanged += 1
         return False

@@ -59,19 +59,15 @@ def switch_language(request):
     return response
 
 
-def preferred_language(request):
-    """The reader's chosen language (cookie), else the browser's (Accept-Language)."""
-    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if cookie and _supported(cookie):
-        return _supported(cookie)
+def _accepted(request):
+    """The first site language the browser's Accept-Language asks for, if any."""
     accept = request.headers.get("Accept-Language", "")
     for code, _q in translation.trans_real.parse_accept_lang_header(accept):
         if code == "*":
             break
-        found = _supported(code)
-        if found:
+        if found := _supported(code):
             return found
-    return SOURCE_LANGUAGE
+    return None
 
 
 class HomeLanguageMiddleware:
@@ -82,7 +78,9 @@ class HomeLanguageMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path_info == "/":
-            if preferred_language(request) == TRANSLATION_LANGUAGE:
+            # Django's own choice: the language cookie, else Accept-Language.
+            chosen = translation.get_language_from_request(request, check_path=False)
+            if chosen == TRANSLATION_LANGUAGE:
                 query = request.META.get("QUERY_STRING", "")
                 response = HttpResponseRedirect(
                     f"/{TRANSLATION_LANGUAGE}/" + (f"?{query}" if query else "")
@@ -103,12 +101,4 @@ def api_languages(request):
         code = _supported(asked) if "\x00" not in asked else None
         return (code,) if code else None
     prefixed = translation.get_language_from_path(request.path_info)
-    if prefixed:
-        return (prefixed,)
-    accept = request.headers.get("Accept-Language", "")
-    for code, _q in translation.trans_real.parse_accept_lang_header(accept):
-        if code == "*":
-            break
-        if _supported(code):
-            return (_supported(code),)
-    return (SOURCE_LANGUAGE,)
+    return (prefixed or _accepted(request) or SOURCE_LANGUAGE,)

@@ -60,9 +60,10 @@ class TranslationState(models.Model):
         abstract = True
 
     def source_digest(self):
-        """One digest of the Chinese texts: the SHA-256 of each, joined and hashed."""
-        return source_digest(
-            sha256(in_language(self, f, SOURCE_LANGUAGE)) for f in self.translated_texts
+        """One digest of the Chinese texts: the SHA-256 of each, joined and hashed (so a
+        translation file's per-text SHA-256s give the same digest)."""
+        return content_hash(
+            *(sha256(in_language(self, f, SOURCE_LANGUAGE)) for f in self.translated_texts)
         )
 
     def english_digest(self):
@@ -109,10 +110,6 @@ class TranslationState(models.Model):
     def is_behind(self):
         """An English reader is shown English that may not reflect the Chinese."""
         return reading_english() and self.translation_status == self.Status.STALE
-
-
-def source_digest(hashes):
-    return sha256("\x1f".join(hashes))
 
 
 class Topic(models.Model):

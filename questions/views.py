@@ -113,14 +113,14 @@ class EntryView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        entry = self.get_object()
+        self.object = entry = self.get_object()
         for _hop in range(3):  # an editor's merge may point at an entry folded since
             if entry.duplicate_of is None or not entry.duplicate_of.is_published:
                 break
             entry = entry.duplicate_of
-        if entry.pk != int(kwargs["pk"]):
+        if entry.pk != self.object.pk:
             return HttpResponseRedirect(entry.get_absolute_url())
-        return super().get(request, *args, **kwargs)
+        return self.render_to_response(self.get_context_data(object=entry))
 
     def get_context_data(self, **kwargs):
         entry = self.object

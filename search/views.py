@@ -94,17 +94,20 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     key = _cache_key(query, outcome.topic, number)
     found = cache_get(key) if settings.KB_PAGE_CACHE_ENABLED else None
     if found is None:
-        found = _engine_search(query, outcome.text, outcome.topic, number, strict, page_number)
+        found, entries = _engine_search(
+            query, outcome.text, outcome.topic, number, strict, page_number
+        )
         if settings.KB_PAGE_CACHE_ENABLED:
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
+    else:  # the cached search holds ids: load those entries (one query, topics prefetched)
+        entries = (
+            Entry.objects.select_related("document")
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
+            .in_bulk([r["pk"] for r in found["results"]])
+        )
     paginator = Paginator(_Counted(found["count"]), RESULTS_PER_PAGE)
     outcome.page = Page([r["pk"] for r in found["results"]], found["number"], paginator)
     outcome.facets = [(topics[slug], n) for slug, n in found["facets"] if slug in topics]
-    entries = (
-        Entry.objects.select_related("document")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
-        .in_bulk([r["pk"] for r in found["results"]])
-    )
     for result in found["results"]:
         entry = entries.get(result["pk"])
         if entry is not None:  # None: deleted since the search was cached
@@ -118,7 +121,8 @@ def _cache_key(query, topic, number):
 
 
 def _engine_search(query, text, topic, number, strict, page_number):
-    """One engine run: the page of hits, the hit count and the facet counts, as plain data."""
+    """One engine run: the page of hits, the hit count and the facet counts as plain data
+    (what is cached), and the entries the engine loaded for them by pk."""
     sqs = SearchQuerySet().filter(content=Raw(text)).facet("topics")
     unfiltered = sqs
     if topic:
@@ -132,12 +136,13 @@ def _engine_search(query, text, topic, number, strict, page_number):
         number = Paginator(_Counted(count), RESULTS_PER_PAGE).num_pages
         hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
     facet_counts = unfiltered.facet_counts() if topic else sqs.facet_counts()
-    results = []
+    results, entries = [], {}
     terms = query.terms
     for result in hits:
         entry = result.object
         if entry is None:  # deleted between the search and the load
             continue
+        entries[entry.pk] = entry
         snippet_html, snippet_lang = snippet(entry, terms)
         results.append(
             {
@@ -154,7 +159,7 @@ def _engine_search(query, text, topic, number, strict, page_number):
         "number": number,
         "facets": list(facet_counts.get("fields", {}).get("topics", [])),
         "results": results,
-    }
+    }, entries
 
 
 class SearchView(TemplateView):

@@ -56,12 +56,13 @@ def test_chinese_entry_page_is_unchanged(client, seeded):
     assert FUNDING_QUESTION_EN not in html
 
 
-def test_entry_links_to_its_other_language_version(client, seeded):
+@pytest.mark.parametrize("noun", ["entry", "document"])
+def test_entry_and_document_link_to_their_other_language_version(client, seeded, noun):
     e = entry("000", "19")
-    url = e.get_absolute_url()
+    url = e.get_absolute_url() if noun == "entry" else e.document.get_absolute_url()
     _, html = page(client, url)
     assert (
-        f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this entry in English</a>'
+        f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this {noun} in English</a>'
         in html
     )
     _, html = page(client, "/en" + url)
@@ -472,20 +473,6 @@ def test_sitemap_lists_both_languages_with_alternates(client, seeded):
     )
     assert xml.count(block) == 2  # once under each language's <url>
     assert f"<loc>http://testserver/en/entries/{pk}/</loc>" in xml
-
-
-def test_document_page_links_to_its_other_language_version(client, seeded):
-    url = entry("000", "19").document.get_absolute_url()
-    _, html = page(client, url)
-    assert (
-        f'<a href="/en{url}" hreflang="en" lang="en" rel="alternate">Read this document in English</a>'
-        in html
-    )
-    _, html = page(client, "/en" + url)
-    assert (
-        f'<a href="{url}" hreflang="zh-Hans" lang="zh-Hans" rel="alternate">阅读中文原文</a>'
-        in html
-    )
 
 
 def test_admin_labels_name_the_language_in_the_admins_language(admin_client, seeded):
