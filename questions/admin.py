@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
+
+from search.signals import deferred_indexing
 
 from .models import Document, Entry, Phrasing, Topic, TranslationState
 
@@ -217,6 +220,12 @@ class EntryAdmin(TranslatedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    def changeform_view(self, request, *args, **kwargs):
+        """One index write per save: the entry, its topics and its phrasings each save in
+        turn; the entry is indexed once at the end, still inside the save's transaction."""
+        with transaction.atomic(), deferred_indexing():
+            return super().changeform_view(request, *args, **kwargs)
 
     @admin.display(description=_("来源"), ordering="document__filename")
     def source_number(self, obj):

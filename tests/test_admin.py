@@ -67,3 +67,24 @@ def test_document_admin_is_read_only(seeded, admin_client):
     response = admin_client.get(reverse("admin:questions_document_changelist"))
     assert response.status_code == 200
     assert admin_client.get(reverse("admin:questions_document_add")).status_code == 403
+
+
+def test_one_admin_save_writes_the_index_once(seeded, admin_client, monkeypatch):
+    from search.backends.database import DatabaseSearchBackend
+
+    writes = []
+    original = DatabaseSearchBackend.update
+
+    def counting(self, index, iterable, commit=True):
+        items = list(iterable)
+        writes.extend(obj.pk for obj in items)
+        return original(self, index, items, commit)
+
+    monkeypatch.setattr(DatabaseSearchBackend, "update", counting)
+    e = entry("000", "19")
+    url, data = change_form_data(
+        admin_client, e, answer_zh_hans="新的答案。", topics=[Topic.objects.get(slug="risk").pk]
+    )
+    data["phrasings-0-text"] = "改过的问法"
+    assert admin_client.post(url, data).status_code == 302
+    assert writes == [e.pk]  # the answer, the topics and a phrasing changed: one write
