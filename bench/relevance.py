@@ -1,5 +1,7 @@
-"""Relevance on the hand-judged set (tests/relevance.json): MRR@10 and Recall@10 per kind
-of query, for the search engine and for a plain icontains search over the same entries.
+"""Relevance on the hand-judged sets: MRR@10 and Recall@10 per kind of query, for the
+search engine and for a plain icontains search over the same entries. The team's set
+(tests/relevance.json) and the held-out set written blind (tests/relevance_heldout.json)
+are reported separately.
 
     .venv/bin/python bench/relevance.py            # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/relevance.py
@@ -15,20 +17,35 @@ def main():
     parser.add_argument("--misses", action="store_true", help="list queries not ranked first")
     args = parser.parse_args()
     setup()
-    from search.evaluation import engine_search, evaluate, icontains_search
+    from search.evaluation import (
+        HELD_OUT_SET,
+        RELEVANCE_SET,
+        engine_search,
+        evaluate,
+        icontains_search,
+        load_queries,
+    )
 
     with fresh_database() as connection:
-        engine, misses = evaluate(engine_search)
-        baseline, _ = evaluate(icontains_search)
         print(f"database: {connection.vendor}")
-        print(f"{'kind':<12}{'n':>4}  {'MRR@10':>8}{'R@10':>8}   {'icontains MRR':>14}{'R@10':>8}")
-        for kind in ["keyword", "natural", "traditional", "latin", "all"]:
-            mrr, recall, n = engine[kind]
-            b_mrr, b_recall, _ = baseline[kind]
-            print(f"{kind:<12}{n:>4}  {mrr:>8.3f}{recall:>8.3f}   {b_mrr:>14.3f}{b_recall:>8.3f}")
-        if args.misses:
-            for kind, query, rank in misses:
-                print(f"  miss [{kind}] {query!r}: first relevant at {rank}")
+        for name, path in [("team set", RELEVANCE_SET), ("held out", HELD_OUT_SET)]:
+            queries = load_queries(path)
+            engine, misses = evaluate(engine_search, queries)
+            baseline, _ = evaluate(icontains_search, queries)
+            print(f"\n{name} ({path.name})")
+            print(
+                f"{'kind':<17}{'n':>4}  {'MRR@10':>8}{'R@10':>8}   {'icontains MRR':>14}{'R@10':>8}"
+            )
+            kinds = sorted(k for k in engine if k != "all") + ["all"]
+            for kind in kinds:
+                mrr, recall, n = engine[kind]
+                b_mrr, b_recall, _ = baseline[kind]
+                print(
+                    f"{kind:<17}{n:>4}  {mrr:>8.3f}{recall:>8.3f}   {b_mrr:>14.3f}{b_recall:>8.3f}"
+                )
+            if args.misses:
+                for kind, query, rank in misses:
+                    print(f"  miss [{kind}] {query!r}: first relevant at {rank}")
 
 
 if __name__ == "__main__":

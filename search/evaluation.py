@@ -1,6 +1,8 @@
-"""Relevance measurement: MRR@10 and Recall@10 over the hand-judged set in tests/relevance.json.
+"""Relevance measurement: MRR@10 and Recall@10 over hand-judged query sets.
 
-Used by bench/relevance.py (prints the figures) and tests/test_relevance.py (holds the targets).
+tests/relevance.json is the team's set (seen while the ranking was built);
+tests/relevance_heldout.json was written blind from the entries and is never used for
+tuning. Used by bench/relevance.py (prints the figures) and tests (hold the targets).
 """
 
 import json
@@ -16,6 +18,7 @@ from questions.models import Entry
 
 K = 10
 RELEVANCE_SET = settings.BASE_DIR / "tests" / "relevance.json"
+HELD_OUT_SET = settings.BASE_DIR / "tests" / "relevance_heldout.json"
 
 
 def load_queries(path=RELEVANCE_SET):
@@ -23,9 +26,11 @@ def load_queries(path=RELEVANCE_SET):
 
 
 def entry_pk(ref):
-    """'001:10.36' → the pk of that entry."""
+    """'001:10.36' → the pk of the entry a reader is shown for it: itself, or the entry it
+    is folded into (the same answer under another heading)."""
     source, section = ref.split(":", 1)
-    return Entry.objects.get(document__filename__startswith=f"{source}_", key=section).pk
+    entry = Entry.objects.get(document__filename__startswith=f"{source}_", key=section)
+    return entry.duplicate_of_id or entry.pk
 
 
 def engine_search(query, k=K):

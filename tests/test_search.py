@@ -334,3 +334,13 @@ def test_words_jieba_does_not_know_stay_whole():
     assert parse_query("怕被别人抄走").groups[1][0] == ("抄走",)
     assert index_tokens("核心技术被抄走").split()[-1] == "抄走"
     assert parse_query("模型运维").groups[1][0] == ("运维",)
+
+
+def test_held_out_relevance_set_names_real_entries(seeded):
+    """The blind set is only measured (bench/relevance.py), never tuned on; its ids resolve."""
+    from search.evaluation import HELD_OUT_SET, entry_pk, load_queries
+
+    queries = load_queries(HELD_OUT_SET)
+    assert len(queries) == 48
+    for item in queries:
+        assert all(entry_pk(ref) for ref in item["expected"]), item
