@@ -23,6 +23,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language_from_path
@@ -70,7 +71,7 @@ class PageCacheMiddleware:
         variant = self.variant(request)
         etag = f'"{version.token}-{variant}"'
         if self.not_modified(request, etag, version):
-            return self.finish(self.not_modified_response(), etag, version)
+            return self.finish(HttpResponseNotModified(), etag, version)
         key = self.key(request, version, variant)
         if settings.KB_PAGE_CACHE_ENABLED:
             cached = cache_get(key)
@@ -123,12 +124,6 @@ class PageCacheMiddleware:
             return "*" in tags or etag in tags or f"W/{etag}" in tags
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         return since is not None and version.changed <= since
-
-    @staticmethod
-    def not_modified_response():
-        from django.http import HttpResponseNotModified
-
-        return HttpResponseNotModified()
 
     @staticmethod
     def finish(response, etag, version):

@@ -9,7 +9,6 @@ commit, and not at all on rollback. ``current()`` is one indexed read per reques
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 
 from django.db import connection
@@ -24,10 +23,6 @@ ROW = 1
 class Version:
     token: str
     changed: int  # Unix seconds
-
-    @property
-    def changed_at(self):
-        return datetime.fromtimestamp(self.changed, UTC)
 
 
 @cache
