@@ -5,6 +5,7 @@ or the process refuses to start; development defaults apply only when DEBUG=1.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "haystack",
     "questions",
     "search",
+    "axes",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kb.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -170,6 +174,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes, see signin/): failures are counted per account and,
+# separately, per address; either reaching the limit locks out until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "signin.backends.ThrottledSigninBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "signin.addresses.client_ip"
+# REMOTE_ADDR, or the header a trusted proxy in front sets (e.g. X-Forwarded-For).
+SIGNIN_CLIENT_IP_HEADER = os.environ.get("SIGNIN_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
