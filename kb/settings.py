@@ -86,12 +86,15 @@ INSTALLED_APPS = [
     "search",
     "axes",
     "signin",
+    "insights",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kb.query_guard.QueryStringGuardMiddleware",  # 400 for NUL or undecodable parameters
     "questions.languages.HomeLanguageMiddleware",
+    "insights.searches.SearchLogMiddleware",  # counts searches, cached ones too
     # Before sessions, locale and auth: a cached page costs one query and one cache read.
     "kb.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,6 +192,10 @@ AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "signin.addresses.client_ip"
 # REMOTE_ADDR, or the header a trusted proxy in front sets (e.g. X-Forwarded-For).
 SIGNIN_CLIENT_IP_HEADER = os.environ.get("SIGNIN_CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# What readers ask and think (insights/): search counts are kept this many days.
+SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "180"))
+FEEDBACK_VOTES_PER_HOUR = int(os.environ.get("FEEDBACK_VOTES_PER_HOUR", "10"))  # per session
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

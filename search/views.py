@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
+from insights.searches import note_search
 from kb.page_cache import cache_get, cache_set
 from questions import versioning
 from questions.languages import api_languages
@@ -179,7 +180,7 @@ class SearchView(TemplateView):
             suggestions=suggestions(),
             topics=Topic.objects.all(),
         )
-        return self.render_to_response(context)
+        return note_search(self.render_to_response(context), outcome)  # counted by insights
 
 
 def _question(entry, languages):
