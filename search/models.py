@@ -20,9 +20,21 @@ class IndexEntry(models.Model):
     body = models.TextField(blank=True)
     topics = models.CharField(max_length=200, blank=True)  # " data risk ", for LIKE filters
     source = models.CharField(max_length=200, blank=True, db_index=True)
+    # search.semantic: the entry's sentence vectors (float16, 512 per sentence).
+    vectors = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["django_ct", "django_id"])]
 
     def __str__(self):
         return self.doc_id
+
+
+class PinyinWord(models.Model):
+    """A Chinese word the index holds, with its toneless pinyin (search.pinyin)."""
+
+    word = models.CharField(max_length=64, unique=True)
+    pinyin = models.CharField(max_length=200, db_index=True)
+
+    def __str__(self):
+        return f"{self.word} {self.pinyin}"

@@ -1,16 +1,20 @@
 """Final ranking of search candidates, the same on every database.
 
-The engine (FTS5 bm25 / PostgreSQL ts_rank) finds the candidates that contain any
-query word and orders them roughly; this module ranks the best of them on the
-index's own tokens, so SQLite and PostgreSQL return the same order:
+The engine (FTS5 bm25 / PostgreSQL ts_rank) finds the entries holding the query's
+words and the sentence encoder those nearest in meaning (search.semantic); this module
+ranks them together on the index's own tokens, so SQLite and PostgreSQL agree. An
+entry's score adds up:
 
-1. entries containing every informative query word (a word found in at most a quarter
-   of the indexed entries: in this corpus "模型" and "创业" are in nearly all) come first;
-2. then by weighted coverage: each query word counts by its rarity (idf) times the
-   best field it occurs in (question 3, prompt 2, answer/example/body 1), an exact
-   word more than its sub-words or a synonym;
-3. then by focus: how much of the entry's question the query covers, so "大模型是什么"
-   finds "什么是AI大模型？" before a long question that merely mentions 大模型.
+- weighted coverage: each query word counts by its rarity (idf) times the best field
+  it occurs in (question 3, prompt 2, answer/example/body 1), an exact word more than
+  its sub-words or a synonym;
+- a bonus for holding every informative query word (one found in at most a quarter of
+  the entries: in this corpus "模型" and "创业" are in nearly all);
+- focus: how much of the entry's question the query covers, so "大模型是什么" finds
+  "什么是AI大模型？" before a long question that merely mentions 大模型;
+- meaning: the cosine between the query and the entry's closest sentence, which is
+  what ranks a question asked in other words ("钱不够了怎么办" → 融资);
+- a little of the engine's own score, to break ties.
 """
 
 import math
@@ -21,6 +25,8 @@ EXACT, SPLIT, SYNONYM = 1.0, 0.8, 0.5
 GENERIC_SHARE = 0.25
 FOCUS_WEIGHT = 0.3
 ENGINE_WEIGHT = 0.05
+COMPLETE_WEIGHT = 2.0
+SEMANTIC_WEIGHT = 1.5
 
 
 @dataclass
@@ -56,12 +62,14 @@ def group_weight(candidate, group):
     )
 
 
-def rank(candidates, groups, indexed, df):
+def rank(candidates, groups, indexed, df, similarity=None):
     """Candidates best first.
 
-    ``indexed`` is the number of entries in the index and ``df[i]`` how many of them
-    hold group i (counted up to just past the generic share).
+    ``indexed`` is the number of entries in the index, ``df[i]`` how many of them hold
+    group i (counted up to just past the generic share) and ``similarity`` each
+    candidate's cosine to the query (empty with the semantic signal off).
     """
+    similarity = similarity or {}
     if not candidates:
         return []
     n = max(indexed, len(candidates))
@@ -80,10 +88,16 @@ def rank(candidates, groups, indexed, df):
         coverage = sum(idf[i] * w[i] for i in range(len(groups))) / total_idf
         question = c.fields["question"]
         focus = len(question & query_tokens) / len(question) if question else 0.0
-        score = coverage + FOCUS_WEIGHT * focus + ENGINE_WEIGHT * c.engine_score / top_engine
-        return (not complete, -score, c.pk)
+        score = (
+            coverage
+            + COMPLETE_WEIGHT * complete
+            + FOCUS_WEIGHT * focus
+            + SEMANTIC_WEIGHT * similarity.get(c.pk, 0.0)
+            + ENGINE_WEIGHT * c.engine_score / top_engine
+        )
+        return (-score, c.pk)
 
     ranked = sorted(candidates, key=key)
     for c in ranked:
-        c.final_score = -key(c)[1]
+        c.final_score = -key(c)[0]
     return ranked

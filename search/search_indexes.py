@@ -5,6 +5,7 @@ from haystack import indexes
 from questions.markup import plain_text
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
+from . import semantic
 from .text import index_tokens, segment, tokenizer
 
 RELATED_TERMS = 12
@@ -46,6 +47,8 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
     body = indexes.CharField()
     topics = indexes.MultiValueField(faceted=True)
     source = indexes.CharField(faceted=True)
+    # The sentences the entry is embedded from (search.semantic); not full-text indexed.
+    embedded = indexes.MultiValueField(indexed=False)
 
     def get_model(self):
         return Entry
@@ -99,6 +102,17 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         if obj.kind != Entry.Kind.SECTION:
             return ""
         return index_tokens(plain_text(_both(obj, "answer")))
+
+    def prepare_embedded(self, obj):
+        """Questions (its own and those folded into it) and phrasings in both languages,
+        and the opening of its answer: what the entry means, in a few sentences."""
+        languages = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
+        questions = [in_language(obj, "question", lang) for lang in languages]
+        questions += [in_language(o, "question", SOURCE_LANGUAGE) for o in obj.duplicates.all()]
+        answers = [in_language(obj, "answer", lang) or in_language(obj, "prompt", lang)
+                   for lang in languages]  # fmt: skip
+        phrasings = [p.text for p in obj.phrasings.all()]
+        return semantic.entry_texts(questions, phrasings, [a for a in answers if a])
 
     def prepare_topics(self, obj):
         return [t.slug for t in obj.topics.all()]

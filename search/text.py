@@ -23,13 +23,23 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[-/.+&_][a-z0-9]+)*\+*)")
 _LATIN_PART = re.compile(r"[a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ACCENTED_LATIN = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 
 @cache
 def _converter():
+    """Traditional → Simplified with OpenCC's Taiwan phrase tables (伺服器 → 服务器, 資料 → 数据,
+    程式 → 程序), the same at index and query time; Hong Kong forms share most of them."""
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2sp")
+
+
+@cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @cache
@@ -64,11 +74,33 @@ def synonyms():
     return table
 
 
+def _strip_accent(match):
+    decomposed = unicodedata.normalize("NFD", match.group())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalise(text):
-    """NFKC, Traditional → Simplified, case folded, control characters removed."""
+    """NFKC, Traditional → Simplified, case folded, control characters removed, accents
+    taken off Latin letters (pinyin tone marks: shùjù → shuju)."""
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
+    text = _ACCENTED_LATIN.sub(_strip_accent, text)
     return _converter().convert(text).casefold()
+
+
+def simplified(text):
+    """The text as Simplified Chinese (Taiwan phrases included) in lower case, accents
+    kept: what the sentence encoder reads, entries and queries alike, so 數據隱私 and
+    数据隐私, GDPR and gdpr mean exactly the same."""
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    return _converter().convert(text).casefold()
+
+
+def stem(word):
+    """An English word's Snowball stem ("raising" → "rais"); digits and short words stay."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _stemmer().stemWord(word)
 
 
 def _han_words(run, for_search):
@@ -94,7 +126,11 @@ def _join_single_characters(words):
 
 
 def _latin_tokens(compound, for_search):
-    parts = _LATIN_PART.findall(compound)
+    """Tokens of a Latin compound, stemmed: "fund-raising" → fundrais (and fund, rais).
+    Stop words go before stemming ("does" is one, its stem "doe" is not)."""
+    if compound in stopwords():
+        return []
+    parts = [stem(p) for p in _LATIN_PART.findall(compound)]
     joined = "".join(parts)
     if compound.endswith("+"):  # c++ → cpp-ish token "c++" cannot be indexed; keep letters
         joined += "plus" * compound.count("+")
@@ -124,6 +160,7 @@ class Query:
     text: str
     groups: tuple
     truncated: bool = False
+    reading: str = ""  # how Latin letters were read as Chinese (pinyin): "数据隐私"
 
     def __bool__(self):
         return bool(self.groups)
@@ -152,6 +189,8 @@ def parse_query(text):
             seen.add(word)
             alternatives = [(word,)]
             subs = _sub_words(word) if han and len(word) > 2 else ()
+            if not han:  # fine-tuning: also "fine tuning" written apart
+                subs = tuple(segment(latin, for_search=True)[1:])
             if len(subs) > 1:
                 alternatives.append(subs)
             alternatives += [tuple(segment(s, for_search=False)) for s in synonyms().get(word, [])]
@@ -161,6 +200,18 @@ def parse_query(text):
     if any(len(g[0][0]) > 1 for g in groups):
         groups = [g for g in groups if len(g[0][0]) > 1 or g[0][0].isdigit()]
     return Query(text=text.strip(), groups=tuple(groups[:MAX_QUERY_GROUPS]), truncated=truncated)
+
+
+def latin_runs(text):
+    """Runs of consecutive Latin tokens of ``text`` (normalised, not stemmed), each as
+    [(token, start, end)] in the normalised text: the letters pinyin can be read from."""
+    runs, run = [], []
+    for match in _RUNS.finditer(normalise(text[:MAX_QUERY_LENGTH])):
+        if match.group(1):  # Han characters end a run
+            runs, run = runs + [run] if run else runs, []
+            continue
+        run.append((match.group(2), match.start(), match.end()))
+    return [*runs, run] if run else runs
 
 
 def tokenize_with_spans(text):
@@ -181,8 +232,10 @@ def matches(word, terms):
 def warm_up():
     """Load the dictionaries now: under ``gunicorn --preload`` the master loads them once
     and every worker shares the pages (the TF-IDF table of related entries included)."""
+    from . import semantic
     from .search_indexes import key_term_extractor
 
+    semantic.warm_up()
     tokenizer()
     _converter()
     stopwords()

@@ -18,8 +18,9 @@ from questions import versioning
 from questions.languages import api_languages
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
+from .expansion import understand
 from .highlight import highlight, snippet
-from .text import MAX_QUERY_LENGTH, parse_query
+from .text import MAX_QUERY_LENGTH
 
 RESULTS_PER_PAGE = 10
 # Offered when a search finds nothing, in the reader's language; each finds entries.
@@ -82,7 +83,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     topic, page and language under the content version: "融資 " and "融资" share it, and it
     is never older than the last commit."""
     text = (text or "").replace("\x00", "")
-    query = parse_query(text)
+    query = understand(text)
     topics = {t.slug: t for t in Topic.objects.all()}
     outcome = SearchOutcome(text=text[:MAX_QUERY_LENGTH].strip(), truncated=query.truncated)
     if topic_slug:

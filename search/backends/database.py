@@ -16,9 +16,12 @@ from haystack.inputs import BaseInput
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
+from questions import versioning
+from search import pinyin, semantic
+from search.expansion import signal_enabled, understand
 from search.models import IndexEntry
 from search.ranking import GENERIC_SHARE, Candidate, rank
-from search.text import Query, parse_query
+from search.text import Query, simplified
 
 from . import vendor_module
 
@@ -64,8 +67,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # Segment first, then write: the write transaction (one writer at a time on
         # SQLite) stays short, so rebuild_index workers segment in parallel.
         prepared = [index.full_prepare(obj) for obj in iterable]
+        vectors = [semantic.to_bytes(data.get("embedded") or []) for data in prepared]
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            for data in prepared:
+            for data, entry_vectors in zip(prepared, vectors, strict=True):
                 fields = {name: data.get(name) or "" for name in TEXT_FIELDS}
                 topics = data.get("topics") or []
                 row, _ = IndexEntry.objects.using(self.database).update_or_create(
@@ -76,9 +80,12 @@ class DatabaseSearchBackend(BaseSearchBackend):
                         **fields,
                         "topics": " ".join(topics),
                         "source": data.get("source") or "",
+                        "vectors": entry_vectors,
                     },
                 )
                 self.vendor.write(cursor, row.pk, fields, topics)
+            pinyin.remember(pinyin.words_of(prepared), using=self.database)
+            versioning.bump()
 
     def remove(self, obj_or_string, commit=True):
         doc_id = get_identifier(obj_or_string)
@@ -86,6 +93,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
             rows = IndexEntry.objects.using(self.database).filter(doc_id=doc_id)
             self.vendor.delete(cursor, list(rows.values_list("pk", flat=True)))
             rows.delete()
+            versioning.bump()
 
     def clear(self, models=None, commit=True):
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
@@ -96,6 +104,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
             else:
                 self.vendor.clear(cursor)
             rows.delete()
+            versioning.bump()
 
     # Searching ----------------------------------------------------------------------
 
@@ -122,48 +131,98 @@ class DatabaseSearchBackend(BaseSearchBackend):
         )
 
     def _run(self, compiled, start, end, facets, models=None, result_class=SearchResult):
+        """One search: every lexical match (counted and faceted exactly), the entries
+        nearest in meaning, the best MAX_CANDIDATES of the first and all of the second
+        ranked together (search.ranking), the remaining matches after them in the
+        engine's order."""
         for name in facets:
             if name not in FACET_FIELDS:
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
         if not compiled.query:
             return {"results": [], "hits": 0, "facets": {"fields": {f: [] for f in facets}}}
         vendor = self.vendor
-        groups = compiled.query.groups
+        query = compiled.query
+        groups = query.groups
         where, params = self._filters(compiled, models)
         with self.connection.cursor() as cursor:
             indexed = vendor.index_size(cursor)
             generic = int(GENERIC_SHARE * indexed)
             df = vendor.document_frequencies(cursor, groups, generic + 1, indexed)
-        candidates, match_text = [], None
+        matches = []
         for match_text in self._candidate_queries(groups, df, generic):
-            candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
-            if candidates:
+            matches = self._matches(match_text, where, params)
+            if matches:
                 break
-        # Results end at the best MAX_CANDIDATES matches; counts and facets describe those.
-        facet_counts = Counter(slug for c in candidates for slug in c.topics.split())
-        topics = compiled.filters.get("topics")
-        if topics and candidates:
-            match_text = vendor.with_topics(match_text, topics)
-            candidates = self._candidates(match_text, where, params, MAX_CANDIDATES)
-        ranked = rank(candidates, groups, indexed, df)
+        engine_scores = {pk: score for pk, score, _ in matches}
+        topics_of = {pk: topics for pk, _, topics in matches}
+        # Pinyin means nothing to the encoder: it reads the Chinese the letters spell.
+        meant = query.reading or query.text
+        similarity = self._similarity(meant) if signal_enabled("semantic") else {}
+        nearest = self._nearest(similarity, engine_scores, where, params)
+        topics_of.update(nearest)
+        found = [pk for pk, _, _ in matches] + list(nearest)
+        facet_counts = Counter(slug for pk in found for slug in topics_of[pk].split())
+        wanted = compiled.filters.get("topics")
+        if wanted:
+            found = [pk for pk in found if not wanted.isdisjoint(topics_of[pk].split())]
+        lexical = [pk for pk in found if pk in engine_scores]
+        pool = lexical[:MAX_CANDIDATES] + [pk for pk in found if pk not in engine_scores]
+        ranked = rank(self._load(pool, engine_scores), groups, indexed, df, similarity)
+        scores = {c.pk: c.final_score for c in ranked}
+        order = [c.pk for c in ranked] + lexical[MAX_CANDIDATES:]
+        page = order[start:end]
+        rows = IndexEntry.objects.using(self.database).in_bulk(page)
         results = [
-            result_class(*c.ct.split("."), c.django_id, c.final_score) for c in ranked[start:end]
+            result_class(*rows[pk].django_ct.split("."), rows[pk].django_id, scores.get(pk, 0.0))
+            for pk in page
+            if pk in rows
         ]
         facet_list = sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
             "results": results,
-            "hits": len(ranked),
+            "hits": len(order),
             "facets": {"fields": {name: facet_list for name in facets}},
         }
+
+    def _similarity(self, text):
+        """{index row pk: cosine to the query} for every indexed entry (search.semantic)."""
+        vectors = semantic.vector_index(
+            self.database,
+            versioning.current().token,
+            lambda: (
+                IndexEntry.objects.using(self.database)
+                .order_by("pk")
+                .values_list("pk", "vectors")
+                .iterator()
+            ),
+        )
+        return vectors.similarities(semantic.embed([simplified(text)])[0])
+
+    def _nearest(self, similarity, engine_scores, where, params):
+        """{pk: topics} of the entries nearest in meaning that the lexical search missed,
+        under the same filters."""
+        best = sorted(similarity.items(), key=lambda kv: -kv[1])[: semantic.NEIGHBOURS]
+        pks = [pk for pk, score in best if score >= semantic.MIN_SIMILARITY]
+        pks = [pk for pk in pks if pk not in engine_scores]
+        if not pks:
+            return {}
+        conditions = [f"e.id IN ({', '.join(['%s'] * len(pks))})", *where]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, e.topics FROM search_indexentry e WHERE {' AND '.join(conditions)}",
+                [*pks, *params],
+            )
+            topics = dict(cursor.fetchall())
+        return {pk: topics[pk] for pk in pks if pk in topics}
 
     def _candidate_queries(self, groups, df, generic):
         """Engine queries that find the candidates, most selective first.
 
         An entry that holds none of the informative words cannot rank among those
-        that do, so only they are looked up. When every word is generic ("大模型"
-        is in nearly every entry), entries naming them all in the question come
-        first, then entries holding them all anywhere, then any of them; the same
-        when the informative words turn out to match nothing.
+        that do, so only they are looked up. When every word is generic ("数据" is in
+        half the entries), the entries holding them all are the matches (all 109 of
+        them for 数据, counted), else those holding any; the same when the informative
+        words turn out to match nothing.
         """
         vendor = self.vendor
         found = [g for g, d in zip(groups, df, strict=True) if d]  # words in no entry: none
@@ -171,34 +230,29 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if informative:
             yield vendor.compile_query(informative, all_groups=False)
         if found:
-            yield vendor.compile_query(found, all_groups=True, question_only=True)
             yield vendor.compile_query(found, all_groups=True)
             yield vendor.compile_query(found, all_groups=False)
 
-    def _from(self, where):
-        """FROM and WHERE for a match: the full-text table alone unless SQL filters apply."""
-        vendor = self.vendor
-        join = vendor.FILTER_JOIN if where else ""
-        return f"FROM {vendor.TABLE} {join} WHERE {' AND '.join([vendor.MATCH, *where])}"
-
-    def _top(self, match_text, where, params, limit):
-        """(id, engine score) of the best matches by bm25 / ts_rank."""
+    def _matches(self, match_text, where, params):
+        """(index row pk, engine score, topics) of every match, best first by the
+        engine's bm25 / ts_rank: one engine run."""
         vendor = self.vendor
         with self.connection.cursor() as cursor:
             order, order_params = vendor.ordering(cursor, match_text)
             sql = (
-                f"SELECT {vendor.ID}, {vendor.SCORE} AS score {self._from(where)} "
-                f"ORDER BY {order} LIMIT %s"
+                f"SELECT {vendor.ID}, {vendor.SCORE} AS score, e.topics "
+                f"FROM {vendor.TABLE} {vendor.FILTER_JOIN} "
+                f"WHERE {' AND '.join([vendor.MATCH, *where])} ORDER BY {order}"
             )
             score_params = [match_text] if vendor.SCORE_USES_QUERY else []
-            cursor.execute(sql, [*score_params, match_text, *params, *order_params, limit])
+            cursor.execute(sql, [*score_params, match_text, *params, *order_params])
             return cursor.fetchall()
 
-    def _candidates(self, match_text, where, params, limit):
-        scores = dict(self._top(match_text, where, params, limit))
+    def _load(self, pks, engine_scores):
+        """The candidates to rank, with their indexed tokens."""
         rows = (
             IndexEntry.objects.using(self.database)
-            .filter(pk__in=scores)
+            .filter(pk__in=pks)
             .values_list("pk", "django_ct", "django_id", "topics", *TEXT_FIELDS)
         )
         return [
@@ -206,7 +260,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 pk=pk,
                 ct=ct,
                 django_id=django_id,
-                engine_score=scores[pk],
+                engine_score=engine_scores.get(pk, 0.0),
                 topics=topics,
                 fields=dict(zip(TEXT_FIELDS, map(str.split, texts), strict=True)),
             )
@@ -306,7 +360,7 @@ class DatabaseSearchQuery(BaseSearchQuery):
                 text = value.query_string if isinstance(value, BaseInput) else str(value)
                 if compiled.query is not None:
                     text = f"{compiled.query.text} {text}"
-                compiled.query = parse_query(text)
+                compiled.query = understand(text)
             elif name in FILTER_FIELDS and filter_type in {"content", "exact", "in"}:
                 values = {str(v) for v in value} if filter_type == "in" else {str(value)}
                 existing = compiled.filters.get(name)

