@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "haystack",
+    "simple_history",
     "questions",
     "search",
     "axes",

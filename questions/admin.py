@@ -9,6 +9,10 @@ from modeltranslation.admin import TranslationAdmin
 
 from search.signals import deferred_indexing
 
+from .admin_history import EntryHistoryAdminMixin
+from .admin_preview import EntryPreviewAdminMixin
+from .edit_conflicts import ConcurrencyFormMixin, StaleEntry
+from .history import recording
 from .models import Document, Entry, Phrasing, Topic, TranslationState
 
 
@@ -129,7 +133,7 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdminForm(forms.ModelForm):
+class EntryAdminForm(ConcurrencyFormMixin, forms.ModelForm):
     def clean_duplicate_of(self):
         target = self.cleaned_data.get("duplicate_of")
         if target is not None and target.pk == self.instance.pk:
@@ -165,8 +169,9 @@ class PhrasingInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(TranslatedAdmin):
+class EntryAdmin(EntryHistoryAdminMixin, EntryPreviewAdminMixin, TranslatedAdmin):
     form = EntryAdminForm
+    change_form_template = "admin/questions/entry/change_form.html"
     list_display = [
         "question_zh_hans", "question_en", "source_number", "section", "topic_list",
         "english_status", "is_published",
@@ -213,6 +218,7 @@ class EntryAdmin(TranslatedAdmin):
                         "source_changed_at",
                         "created_at",
                         "updated_at",
+                        "opened_revision",
                     ]
                 },
             ),  # fmt: skip
@@ -221,11 +227,29 @@ class EntryAdmin(TranslatedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
 
+    class Media:  # added to TranslatedAdmin's
+        css = {"all": ["admin/kb_history.css"]}
+        js = ["admin/entry_preview.js"]
+
     def changeform_view(self, request, *args, **kwargs):
-        """One index write per save: the entry, its topics and its phrasings each save in
-        turn; the entry is indexed once at the end, still inside the save's transaction."""
-        with transaction.atomic(), deferred_indexing():
-            return super().changeform_view(request, *args, **kwargs)
+        """One index write and one history version per save: the entry, its topics and its
+        phrasings each save in turn; the entry is indexed and recorded once at the end, still
+        inside the save's transaction. A save that lost the race to another editor's (the
+        form's check passed, the row had moved on by the write) is rolled back whole and
+        the form checked again, which returns it to its author with both texts."""
+        try:
+            with transaction.atomic(), deferred_indexing(), recording(request.user):
+                return super().changeform_view(request, *args, **kwargs)
+        except StaleEntry:
+            return self.changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        with recording(request.user):  # actions: publish / unpublish
+            return super().changelist_view(request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with recording(request.user):
+            return super().delete_view(request, object_id, extra_context)
 
     @admin.display(description=_("来源"), ordering="document__filename")
     def source_number(self, obj):
@@ -247,6 +271,8 @@ class EntryAdmin(TranslatedAdmin):
         return queryset.distinct(), False
 
     def save_model(self, request, obj, form, change):
+        if change and not obj.claim():
+            raise StaleEntry(obj.pk)
         if "duplicate_of" in form.changed_data:
             obj.duplicate_locked = True
         super().save_model(request, obj, form, change)

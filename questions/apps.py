@@ -7,6 +7,7 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("知识条目")
 
     def ready(self):
-        from . import versioning
+        from . import history, versioning
 
         versioning.connect()
+        history.connect()  # after modeltranslation's ready(): the history sees _zh_hans/_en

@@ -3,7 +3,11 @@
 One transaction per file: a file that fails to parse leaves the database as it
 was, and the other files still import. Re-importing an unchanged file writes
 nothing. An entry whose text an admin changed since the last import keeps the
-admin's text, and the conflict is reported.
+admin's text, and the conflict is reported. The entries a file's transaction reads are
+locked until it commits (SELECT … FOR UPDATE; SQLite locks the whole database for a
+writer anyway), so an admin edit committed while the import runs is either seen by it or
+waits for it, never overwritten. Every entry the import changes gets one history version
+per transaction, by "import" (questions.history).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +20,7 @@ from search.signals import deferred_indexing
 
 from . import versioning
 from .duplicates import Answer, group
+from .history import IMPORT, note_change, recording
 from .markup import render_markdown
 from .models import (
     SOURCE_LANGUAGE,
@@ -139,7 +144,7 @@ def import_seeds(paths=None, progress=None):
             except TranslationFileError as exc:
                 english = None
                 report.english = TranslationReport(error=str(exc))
-            with transaction.atomic(), deferred_indexing():
+            with transaction.atomic(), deferred_indexing(), recording(reason=IMPORT):
                 document, entries = _import_document(parsed, path, topics, report)
                 if report.english is None:
                     report.english = import_translation(document, entries, english)
@@ -147,7 +152,7 @@ def import_seeds(paths=None, progress=None):
         except SeedError as exc:
             report.error = str(exc)
         reports.append(report)
-    with transaction.atomic(), deferred_indexing():
+    with transaction.atomic(), deferred_indexing(), recording(reason=IMPORT):
         link_duplicates(progress)
     return reports
 
@@ -172,7 +177,10 @@ def _import_document(parsed, path, topics, report):
             setattr(document, k, v)
         document.save()
 
-    existing = {e.key: e for e in document.entries.prefetch_related("topics")}
+    # Locked from this read to the commit: an editor's save cannot slip in between the
+    # check below (edited_since_import) and the write that follows it.
+    locked = document.entries.select_for_update().prefetch_related("topics")
+    existing = {e.key: e for e in locked}
     saved = {}
     for position, item in enumerate(parsed.entries):
         values = {name: getattr(item, name) for name in STRUCTURE_FIELDS if name != "position"}
@@ -294,6 +302,7 @@ def _apply_phrasings(entry, translation, report, label):
             Phrasing(entry=entry, language=language, text=text, position=position)
             for language, position, text in wanted
         )
+        note_change(entry)  # bulk_create sends no signal: the entry's version notes them
         report.phrasings_updated += 1
     entry.phrasings_imported_hash = new_hash
     return True
@@ -327,7 +336,9 @@ def link_duplicates(progress=None):
     canonical entry; an entry whose grouping an editor chose (duplicate_locked) keeps it
     and takes no part in the grouping. Reports each group through ``progress``."""
     entries = list(
-        Entry.objects.select_related("document").order_by("document__filename", "position")
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("document")
+        .order_by("document__filename", "position")
     )
     free = [e for e in entries if not e.duplicate_locked]
     answers = [

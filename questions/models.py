@@ -288,6 +288,12 @@ class Entry(EntryLayout, TranslationState, models.Model):
         help_text=_("没有正文的章节标题不作为条目发布，只在来源文档中显示。"),
     )
     phrasings_imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+    revision = models.PositiveIntegerField(
+        _("修订号"),
+        default=0,
+        editable=False,
+        help_text=_("每次保存加一：编辑表单记下打开时的修订号，据此发现别人在此期间的保存。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -309,16 +315,11 @@ class Entry(EntryLayout, TranslationState, models.Model):
 
     def save(self, *args, **kwargs):
         """Derive the HTML of the Markdown fields being saved (all of them by default), in
-        each language, and note when the Chinese changed."""
+        each language, note when the Chinese changed, and count the revision."""
         update_fields = kwargs.get("update_fields")
-        derived = set()
-        for name in ("prompt", "answer", "example"):
-            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
-                field = build_localized_fieldname(name, language)
-                if update_fields is None or field in update_fields or name in update_fields:
-                    html = build_localized_fieldname(f"{name}_html", language)
-                    setattr(self, html, render_markdown(getattr(self, field) or ""))
-                    derived.add(html)
+        derived = self.render_html(update_fields)
+        self.revision += 1
+        derived.add("revision")
         if self.track_source_change():
             derived |= {"source_hash", "source_changed_at"}
         bodies = (in_language(self, f, SOURCE_LANGUAGE) for f in ("prompt", "answer", "example"))
@@ -330,6 +331,27 @@ class Entry(EntryLayout, TranslationState, models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:entry", args=[self.pk])
+
+    def render_html(self, update_fields=None):
+        """Render the Markdown fields (those in ``update_fields``, all by default) into their
+        ``*_html`` columns, in each language; returns the names of the columns set. The one
+        rendering of entry text: saves and the admin's preview both use it."""
+        rendered = set()
+        for name in ("prompt", "answer", "example"):
+            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
+                field = build_localized_fieldname(name, language)
+                if update_fields is None or field in update_fields or name in update_fields:
+                    html = build_localized_fieldname(f"{name}_html", language)
+                    setattr(self, html, render_markdown(getattr(self, field) or ""))
+                    rendered.add(html)
+        return rendered
+
+    def claim(self):
+        """Lock this entry's row for the rest of the transaction if no save committed since
+        it was read (its revision is still ours): a conditional UPDATE, so the check and the
+        write that follows cannot be split by another editor's commit. False otherwise."""
+        still_ours = Entry.objects.filter(pk=self.pk, revision=self.revision)
+        return still_ours.update(revision=models.F("revision")) == 1
 
     @property
     def is_listed(self):
