@@ -2,7 +2,7 @@
 
 A query string that is not valid UTF-8 once percent-decoded (which includes encoded lone
 surrogates such as ``%ED%A0%80`` and broken escapes such as ``%ff``), that holds a NUL
-character (PostgreSQL refuses NUL in text), or that is absurdly long is answered
+character (PostgreSQL refuses NUL in text), or that is beyond any use (over 64 KiB) is answered
 400 Bad Request with a plain message saying which, in the language of the URL. Views
 then validate their own parameters (unknown topic, page numbers) with messages of
 their own.
@@ -14,7 +14,7 @@ from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-MAX_QUERY_STRING = 4096  # a search link is well under 1,000 characters
+MAX_QUERY_STRING = 65536  # views truncate long values (a search reads 100 characters)
 
 
 def problem(raw):

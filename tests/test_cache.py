@@ -52,7 +52,10 @@ def test_a_save_shows_on_the_next_request_page_api_search_and_sitemap(
     _, body = get(client, api_url)
     assert any(r["answer"] == "蜂鸟计划 hummingbird plan" for r in json.loads(body)["results"])
     _, html = get(client, *search)
-    assert f'<a href="{page_url}">' in html
+    # Result links count the open (insights) on their way to the entry.
+    assert (
+        f'<a href="{prefix}/search/open/?q=%E8%9C%82%E9%B8%9F&amp;entry={e.pk}&amp;rank=1">' in html
+    )
     _, body = get(client, *api_search)
     assert [r["id"] for r in json.loads(body)["results"]] == [e.pk]
     Entry.objects.get(pk=e.pk).delete()
