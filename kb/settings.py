@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "simple_history",
     "questions",
     "search",
+    "glossary",
     "axes",
     "signin",
     "insights",
@@ -264,6 +265,7 @@ KB_SEEDS_DIR = BASE_DIR / "fixtures" / "seeds"
 KB_TOPICS_FIXTURE = BASE_DIR / "fixtures" / "topics.json"
 KB_EDITORIAL_TOPICS = BASE_DIR / "fixtures" / "topics_editorial.json"
 KB_TRANSLATIONS_DIR = BASE_DIR / "fixtures" / "translations"
+KB_GLOSSARY_FILE = BASE_DIR / "fixtures" / "glossary.json"
 
 LOGGING = {
     "version": 1,

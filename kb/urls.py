@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
         name="opensearch",
     ),
     path("", include("insights.urls")),
+    path("", include("glossary.urls")),
     path("", include("questions.urls")),
     prefix_default_language=False,
 )

@@ -3,6 +3,7 @@ other language. ``understand()`` is the one way from typed text to the Query the
 the cache key and highlighting all use.
 """
 
+import threading
 from dataclasses import replace
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.conf import settings
 from questions import versioning
 
 from . import pinyin
-from .text import MAX_QUERY_GROUPS, latin_runs, normalise, parse_query
+from .text import MAX_QUERY_GROUPS, latin_runs, normalise, parse_query, segment
 
 
 def signal_enabled(name):
@@ -20,18 +21,79 @@ def signal_enabled(name):
 
 def understand(text):
     query = parse_query(text)
+    if not query:
+        return query
+    version = versioning.current().token
     if signal_enabled("pinyin"):
-        query = _read_pinyin(query)
+        query = _read_pinyin(query, version)
+    if signal_enabled("glossary"):
+        query = _bridge_glossary(query, version)
     return query
 
 
-def _read_pinyin(query):
+class Glossary:
+    """Each glossary term's forms (Chinese, English, aliases) as token tuples: a query
+    that names one form also searches the others, in both languages."""
+
+    def __init__(self, terms):
+        self.forms = {}  # first token → [(form tokens, all forms of the term)]
+        for term in terms:
+            forms = [f for f in (tuple(segment(t, for_search=False)) for t in term) if f]
+            for form in dict.fromkeys(forms):
+                self.forms.setdefault(form[0], []).append((form, tuple(dict.fromkeys(forms))))
+        for entries in self.forms.values():
+            entries.sort(key=lambda item: -len(item[0]))  # longest form first
+
+    def bridge(self, groups):
+        """Groups with each named term's consecutive groups merged into one group whose
+        alternatives are every form of the term (and what the groups already allowed)."""
+        heads = [g[0] if len(g[0]) == 1 else None for g in groups]
+        out, i = [], 0
+        while i < len(groups):
+            for form, forms in self.forms.get(heads[i][0] if heads[i] else None, ()):
+                span = groups[i : i + len(form)]
+                if tuple(h[0] if h else None for h in heads[i : i + len(form)]) == form:
+                    kept = span[0] if len(form) == 1 else (form,)
+                    out.append(tuple(dict.fromkeys((*kept, *forms))))
+                    i += len(form)
+                    break
+            else:
+                out.append(groups[i])
+                i += 1
+        return tuple(out)
+
+
+_glossaries = {}
+_lock = threading.Lock()
+
+
+def glossary(version):
+    """The process's Glossary for this content version (reloaded when it changes)."""
+    from glossary.models import Term
+
+    current = _glossaries.get("default")
+    if current is None or current[0] != version:
+        with _lock:
+            current = _glossaries.get("default")
+            if current is None or current[0] != version:
+                terms = [[*t.zh_forms, *t.en_forms] for t in Term.objects.all()]
+                current = (version, Glossary(terms))
+                _glossaries["default"] = current
+    return current[1]
+
+
+def _bridge_glossary(query, version):
+    groups = glossary(version).bridge(query.groups)
+    return query if groups == query.groups else replace(query, groups=groups)
+
+
+def _read_pinyin(query, version):
     """Latin runs that spell the pinyin of indexed words add those words' groups (and
     their homophones as alternatives); the Latin groups stay, matching English."""
     runs = latin_runs(query.text)
     if not runs:
         return query
-    readings = pinyin.readings(versioning.current().token)
+    readings = pinyin.readings(version)
     normalised = normalise(query.text)
     extra, replacements = [], []
     for run in runs:

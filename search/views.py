@@ -44,6 +44,7 @@ class BadSearch(ValueError):
 class SearchOutcome:
     text: str
     truncated: bool = False
+    reading: str = ""  # the Chinese that pinyin in the query was read as
     topic: Topic | None = None
     page: Page | None = None
     results: list = field(default_factory=list)
@@ -85,7 +86,9 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     text = (text or "").replace("\x00", "")
     query = understand(text)
     topics = {t.slug: t for t in Topic.objects.all()}
-    outcome = SearchOutcome(text=text[:MAX_QUERY_LENGTH].strip(), truncated=query.truncated)
+    outcome = SearchOutcome(
+        text=text[:MAX_QUERY_LENGTH].strip(), truncated=query.truncated, reading=query.reading
+    )
     if topic_slug:
         if topic_slug not in topics:
             raise BadSearch(_("未知的主题：%(topic)s") % {"topic": topic_slug[:50]})
@@ -220,6 +223,7 @@ def _search_json(request, outcome, languages):
         {
             "query": outcome.text,
             "truncated": outcome.truncated,
+            "reading": outcome.reading,
             "count": outcome.count,
             "page": page.number if page else 1,
             "num_pages": page.paginator.num_pages if page else 0,

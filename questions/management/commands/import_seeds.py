@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from glossary.importer import GlossaryFileError, import_glossary
 from questions.importer import import_seeds
 
 
 class Command(BaseCommand):
     help = (
         "Import seed documents (default: fixtures/seeds/*.txt) and their English files "
-        "(fixtures/translations/en/) into the knowledge base."
+        "(fixtures/translations/en/), and the glossary (fixtures/glossary.json), into the "
+        "knowledge base."
     )
 
     def add_arguments(self, parser):
@@ -37,5 +39,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"  English file has key {key!r}, which the seed lacks")
                 )
+        try:
+            glossary = import_glossary()
+        except GlossaryFileError as exc:
+            raise CommandError(f"The glossary failed to import: {exc}") from None
+        else:
+            if options["verbosity"] >= 1:
+                self.stdout.write(self.style.SUCCESS(glossary.summary()))
+                for zh in glossary.conflicts:
+                    self.stdout.write(
+                        self.style.WARNING(f"  conflict: {zh} — kept the admin's edit")
+                    )
         if failed:
             raise CommandError(f"{len(failed)} of {len(reports)} files failed to import.")

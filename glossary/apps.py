@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GlossaryConfig(AppConfig):
+    name = "glossary"
+    verbose_name = _("术语表")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models import signals
+
+        from questions.versioning import _changed
+
+        from .models import Term
+
+        # The glossary shows on its pages and widens searches: a change is a new version.
+        signals.post_save.connect(_changed, sender=Term, dispatch_uid="version-Term")
+        signals.post_delete.connect(_changed, sender=Term, dispatch_uid="version-del-Term")

@@ -1,0 +1,50 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.views.generic import TemplateView
+
+from questions.models import TRANSLATION_LANGUAGE, Entry
+
+from .models import Term
+from .usage import entries_using, listed_texts
+
+
+class GlossaryView(TemplateView):
+    """Every term with its definition: by pinyin in Chinese, A–Z in English."""
+
+    template_name = "glossary/glossary.html"
+
+    def get_context_data(self, **kwargs):
+        english = get_language() == TRANSLATION_LANGUAGE
+        texts = listed_texts()
+        terms = list(Term.objects.all())
+        for term in terms:
+            term.entry_count = len(entries_using(term, texts))
+        if english:
+            terms.sort(key=lambda t: t.en.casefold())
+            letter = lambda t: t.en[:1].upper() if t.en[:1].isalpha() else "#"  # noqa: E731
+        else:
+            terms.sort(key=lambda t: (t.initial, t.sort_key))
+            letter = lambda t: t.initial  # noqa: E731
+        sections = [(key, list(group)) for key, group in groupby(terms, key=letter)]
+        return super().get_context_data(
+            english=english, sections=sections, term_count=len(terms), **kwargs
+        )
+
+
+class TermView(TemplateView):
+    """One term and the entries that use it."""
+
+    template_name = "glossary/term.html"
+
+    def get_context_data(self, **kwargs):
+        term = get_object_or_404(Term, pk=kwargs["pk"])
+        pks = entries_using(term, listed_texts())
+        entries = Entry.objects.select_related("document").prefetch_related("topics").in_bulk(pks)
+        return super().get_context_data(
+            term=term,
+            english=get_language() == TRANSLATION_LANGUAGE,
+            entries=[entries[pk] for pk in pks],
+            **kwargs,
+        )

@@ -1,0 +1,112 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from glossary.importer import GlossaryFileError, import_glossary, read_glossary
+from glossary.models import Term
+from search.expansion import understand
+
+GLOSSARY_SIZE = 369
+
+
+def test_the_glossary_is_imported_with_the_seeds(seeded):
+    assert Term.objects.count() == GLOSSARY_SIZE
+    term = Term.objects.get(zh="数据隐私")
+    assert (term.en, term.pinyin) == ("data privacy", "shù jù yǐn sī")
+    # A pinyin the file corrects where pypinyin reads the character wrong.
+    assert Term.objects.get(zh="微调").pinyin == "wēi tiáo"
+
+
+def test_reimport_changes_nothing_and_keeps_an_admin_edit(seeded):
+    term = Term.objects.get(zh="数据隐私")
+    term.definition_en = "An editor's own wording."
+    term.save()
+    report = import_glossary()
+    assert (report.created, report.updated, report.removed) == (0, 0, 0)
+    assert report.unchanged == GLOSSARY_SIZE - 1
+    assert report.conflicts == ["数据隐私"]
+    assert Term.objects.get(zh="数据隐私").definition_en == "An editor's own wording."
+
+
+def test_a_term_added_in_the_admin_survives_the_import(seeded):
+    Term.objects.create(
+        zh="蜂鸟模型", en="hummingbird model", definition_zh="测试。", definition_en="A test."
+    )
+    report = import_glossary()
+    assert report.removed == 0
+    assert Term.objects.filter(zh="蜂鸟模型").exists()
+
+
+def test_a_malformed_glossary_changes_nothing(seeded, tmp_path):
+    bad = tmp_path / "glossary.json"
+    bad.write_text(json.dumps({"terms": [{"zh": "数据隐私", "en": "data privacy"}]}), "utf-8")
+    with pytest.raises(GlossaryFileError, match="term 1 is incomplete"):
+        import_glossary(bad)
+    bad.write_text("{not json", "utf-8")
+    with pytest.raises(GlossaryFileError, match="not a glossary file"):
+        read_glossary(bad)
+    assert Term.objects.count() == GLOSSARY_SIZE
+
+
+def test_import_seeds_reports_the_glossary(seeded, capsys):
+    call_command("import_seeds")
+    assert f"glossary: 0 created, 0 updated, {GLOSSARY_SIZE} unchanged, 0 removed, 0 conflicts" in (
+        capsys.readouterr().out
+    )
+
+
+def test_glossary_page_in_chinese_is_by_pinyin(seeded, client):
+    response = client.get(reverse("glossary"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    sections = [letter for letter, _ in response.context["sections"]]
+    assert sections == sorted(sections)
+    assert '<span lang="zh-Hans">数据隐私</span> <span class="pinyin">shù jù yǐn sī</span>' in html
+    keys = [t.sort_key for _, terms in response.context["sections"] for t in terms]
+    assert keys == sorted(keys)
+    assert "数据隐私" in [t.zh for t in dict(response.context["sections"])["S"]]
+
+
+def test_glossary_page_in_english_is_a_to_z(seeded, client):
+    response = client.get("/en/glossary/")
+    assert response.status_code == 200
+    names = [t.en.casefold() for _, terms in response.context["sections"] for t in terms]
+    assert names == sorted(names)
+    assert '<span lang="en">data privacy</span>' in response.content.decode()
+
+
+def test_a_term_page_lists_the_entries_using_it(seeded, client):
+    from questions.models import Entry
+
+    term = Term.objects.get(zh="差分隐私")
+    response = client.get(term.get_absolute_url())
+    assert response.status_code == 200
+    expected = [
+        e.pk
+        for e in Entry.objects.listed().in_document_order()
+        if "差分隐私"
+        in e.question_zh_hans + e.prompt_zh_hans + e.answer_zh_hans + e.example_zh_hans
+        or "differential privacy"
+        in (e.question_en + e.prompt_en + e.answer_en + e.example_en).lower()
+    ]
+    assert [e.pk for e in response.context["entries"]] == expected
+    assert len(expected) >= 2
+    assert client.get(reverse("glossary-term", args=[999999])).status_code == 404
+
+
+def test_an_english_term_also_searches_its_chinese_and_the_reverse(seeded, settings):
+    english = understand("data privacy").groups
+    assert english[0][:2] == (("data", "privaci"), ("数据隐私",))
+    chinese = understand("数据隐私").groups
+    assert ("data", "privaci") in chinese[0]
+    settings.KB_SEARCH_SIGNALS = settings.KB_SEARCH_SIGNALS - {"glossary"}
+    assert understand("data privacy").groups == ((("data",),), (("privaci",),))
+
+
+def test_a_glossary_edit_widens_searches_at_once(seeded):
+    term = Term.objects.get(zh="数据隐私")
+    term.en_aliases += "\nuser secrets"
+    term.save()
+    assert ("数据隐私",) in understand("user secrets").groups[0]

@@ -1,0 +1,81 @@
+"""The signals beside the engine's words: meaning, pinyin, Taiwan phrases, English stems."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from search.text import parse_query
+
+from .conftest import entry
+from .test_search import found
+
+
+def ids(pks):
+    from questions.models import Entry
+
+    return [(e.document.filename[:3], e.key) for e in (Entry.objects.get(pk=pk) for pk in pks)]
+
+
+@pytest.mark.parametrize(("taiwan", "mainland"), [("伺服器", "服务器"), ("使用者資料", "用户数据")])
+def test_taiwan_vocabulary_finds_what_mainland_words_find(seeded, taiwan, mainland):
+    assert found(mainland)
+    assert found(taiwan) == found(mainland)
+
+
+def test_taiwan_phrases_become_mainland_words():
+    assert parse_query("伺服器 資訊 程式 數位").groups[0][0] == ("服务器",)
+    assert [g[0] for g in parse_query("資訊 程式 數位").groups] == [("信息",), ("程序",), ("数字",)]
+
+
+def test_english_words_are_stemmed_at_index_and_query_time(seeded):
+    assert parse_query("raising funds").groups[:1] == ((("rais",),),)
+    assert found("raising funds")[:2] == [entry("002", "8").pk, entry("000", "19").pk]
+    assert set(found("fund raising")[:2]) == set(found("raising funds")[:2])
+
+
+def test_english_stop_words_are_dropped():
+    assert parse_query("how do I raise the money").groups == ((("rais",),), (("money",),))
+
+
+@pytest.mark.parametrize("typed", ["shuju yinsi", "shujuyinsi", "shùjù yǐnsī", "SHUJU YINSI"])
+def test_pinyin_finds_the_chinese_words(seeded, typed):
+    assert found(typed)[:3] == found("数据隐私")[:3]
+
+
+def test_the_page_says_how_pinyin_was_read(seeded, client):
+    response = client.get(reverse("search"), {"q": "shujuyinsi"})
+    assert "显示「数据隐私」的结果" in response.content.decode()
+    data = json.loads(client.get(reverse("api-search"), {"q": "shuju yinsi"}).content)
+    assert data["reading"] == "数据隐私"
+    assert json.loads(client.get(reverse("api-search"), {"q": "数据隐私"}).content)["reading"] == ""
+
+
+def test_pinyin_is_off_with_its_signal(seeded, settings):
+    settings.KB_SEARCH_SIGNALS = settings.KB_SEARCH_SIGNALS - {"pinyin"}
+    assert found("shujuyinsi") == []
+
+
+def test_meaning_finds_a_question_asked_in_other_words(seeded, settings):
+    # No word of the query is in 001 §10.50's question; its meaning is.
+    assert found("钱不够了怎么办")[0] == entry("001", "10.50").pk
+    settings.KB_SEARCH_SIGNALS = settings.KB_SEARCH_SIGNALS - {"semantic"}
+    assert entry("001", "10.50").pk not in found("钱不够了怎么办")[:1]
+
+
+def test_an_edit_is_found_by_meaning_at_once(seeded):
+    e = entry("000", "19")
+    e.question_en = "How do hummingbirds pollinate flowers?"
+    e.save()
+    assert found("蜂鸟如何给花授粉")[0] == e.pk
+
+
+def test_exact_count_for_a_common_word(seeded, client):
+    from search.models import IndexEntry
+
+    fields = ("question", "prompt", "answer", "example", "body")
+    holding = [
+        r for r in IndexEntry.objects.all() if any("数据" in getattr(r, f).split() for f in fields)
+    ]
+    data = json.loads(client.get(reverse("api-search"), {"q": "数据"}).content)
+    assert data["count"] == len(holding) == 97
