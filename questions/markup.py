@@ -102,6 +102,7 @@ def plain_text(text):
     """Markdown source → readable plain text, for snippets and descriptions."""
     text = re.sub(r"```.*?```", " ", text, flags=re.S)  # code and mermaid blocks
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display formulas
+    text = re.sub(r"^[\s|:-]*-{3,}[\s|:-]*$", " ", text, flags=re.M)  # table rules, ---
     text = re.sub(r"[*_`#>|]+", "", text)
     text = re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)
     return " ".join(text.split())

@@ -23,6 +23,7 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[-/.+&_][a-z0-9]+)*\+*)")
 _LATIN_PART = re.compile(r"[a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
 _ACCENTED_LATIN = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 
@@ -215,8 +216,23 @@ def latin_runs(text):
 
 
 def tokenize_with_spans(text):
-    """(original token, start, end) over ``text`` by the same segmentation as the index."""
-    return tokenizer().tokenize(text)
+    """(original token, start, end) over ``text`` by the index's segmentation: jieba without
+    HMM guesses, runs of single characters joined back (运 维 → 运维, as ``segment``), cut
+    where the index cuts: on the text made Simplified, when that keeps every position."""
+    simple = _converter().convert(text)
+    cut_text = simple if len(simple) == len(text) else text
+    out, run = [], []
+    tokens = [(text[s:e], s, e) for _, s, e in tokenizer().tokenize(cut_text, HMM=False)]
+    for word, start, end in [*tokens, ("", len(text), len(text))]:
+        if len(word) == 1 and _HAN_CHAR.match(word) and word not in stopwords():
+            run.append((word, start, end))
+            continue
+        if run:
+            out.append(("".join(w for w, _, _ in run), run[0][1], run[-1][2]))
+            run = []
+        if word:
+            out.append((word, start, end))
+    return out
 
 
 @lru_cache(maxsize=50_000)

@@ -110,7 +110,9 @@ def test_topic_filter_and_facets(seeded, client):
 def test_api_shape_and_duplicates_folded(seeded, client):
     status, data = api(client, q="AI大模型创业中的风险与挑战")
     assert status == 200
-    assert set(data) == {"query", "truncated", "count", "page", "num_pages", "results"}
+    assert set(data) == {
+        "query", "truncated", "reading", "count", "page", "num_pages", "results",
+    }  # fmt: skip
     first = data["results"][0]
     assert set(first) == {
         "id",

@@ -79,3 +79,20 @@ def test_exact_count_for_a_common_word(seeded, client):
     ]
     data = json.loads(client.get(reverse("api-search"), {"q": "数据"}).content)
     assert data["count"] == len(holding) == 97
+
+
+def test_highlighting_cuts_text_as_the_index_does():
+    from search.highlight import highlight
+
+    # jieba's HMM would cut 抄走 differently from the index; the index's cut is used.
+    assert highlight("防止被抄走。", parse_query("抄走").terms) == "防止被<mark>抄走</mark>。"
+    # Traditional text is cut as its Simplified form is: 系统维护 is one word, 维护 inside it.
+    assert highlight("系統維護很重要", parse_query("维护").terms) == "<mark>系統維護</mark>很重要"
+    assert highlight("資料很重要", parse_query("数据").terms) == "<mark>資料</mark>很重要"
+    assert highlight("模型运维", parse_query("维护").terms) == "模型<mark>运维</mark>"  # a synonym
+
+
+def test_snippets_drop_table_rules():
+    from questions.markup import plain_text
+
+    assert plain_text("| 指标 | 值 |\n|---|:---:|\n| F1 | 0.9 |") == "指标 值 F1 0.9"
