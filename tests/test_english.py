@@ -356,10 +356,16 @@ def test_a_chosen_language_beats_the_browser_and_a_shared_link_keeps_its_own(cli
     assert status == 200 and '<html lang="zh-Hans"' in html
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "/x\x00y"])
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x"])
 def test_switch_never_redirects_off_site(client, next_url):
     response = client.get(reverse("switch_language"), {"language": "en", "next": next_url})
     assert response.status_code == 302 and response["Location"] == "/en/"
+
+
+def test_switch_with_a_nul_in_next_is_refused(client):
+    # kb.query_guard answers a NUL in any parameter before a view runs.
+    response = client.get(reverse("switch_language"), {"language": "en", "next": "/x\x00y"})
+    assert response.status_code == 400
 
 
 # API ---------------------------------------------------------------------------------------
