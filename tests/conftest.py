@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +33,15 @@ def seeded_live(transactional_db):
     if not Document.objects.exists():
         call_command("import_seeds", verbosity=0)
     return Entry.objects
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page and search cache switched on (the suite runs without it), empty."""
+    settings.KB_PAGE_CACHE_ENABLED = True
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

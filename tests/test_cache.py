@@ -11,14 +11,6 @@ from questions.models import Entry, Phrasing
 from tests.conftest import change_form_data, entry
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.KB_PAGE_CACHE_ENABLED = True
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
-
-
 def get(client, path, params=None, **kwargs):
     response = client.get(path, params or {}, **kwargs)
     return response, response.content.decode()

@@ -10,14 +10,6 @@ from insights.models import FeedbackVote
 from tests.conftest import entry
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.KB_PAGE_CACHE_ENABLED = True
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
-
-
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     caches["default"].clear()

@@ -4,7 +4,6 @@ page-cache hits too; editors' weekly reports and CSV; the retention command."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +11,6 @@ from django.utils import timezone
 from insights.models import SearchCount, SearchOpen
 from insights.searches import normalise_query
 from tests.conftest import entry
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.KB_PAGE_CACHE_ENABLED = True
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def counts():
