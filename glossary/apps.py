@@ -8,12 +8,9 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models import signals
-
-        from questions.versioning import _changed
+        from questions import versioning
 
         from .models import Term
 
         # The glossary shows on its pages and widens searches: a change is a new version.
-        signals.post_save.connect(_changed, sender=Term, dispatch_uid="version-Term")
-        signals.post_delete.connect(_changed, sender=Term, dispatch_uid="version-del-Term")
+        versioning.track(Term)

@@ -61,10 +61,15 @@ def _changed(sender, **kwargs):
         bump()
 
 
-def connect():
-    for model in (Entry, Phrasing, Topic, Document):
+def track(*models):
+    """Bump the version whenever a row of these models is saved or deleted."""
+    for model in models:
         signals.post_save.connect(_changed, sender=model, dispatch_uid=f"version-{model.__name__}")
         signals.post_delete.connect(
             _changed, sender=model, dispatch_uid=f"version-del-{model.__name__}"
         )
+
+
+def connect():
+    track(Entry, Phrasing, Topic, Document)
     signals.m2m_changed.connect(_changed, sender=Entry.topics.through, dispatch_uid="version-m2m")

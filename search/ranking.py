@@ -35,8 +35,8 @@ class Candidate:
     ct: str
     django_id: str
     engine_score: float
-    topics: str
     fields: dict  # field name → its tokens
+    final_score: float = 0.0  # set by rank(); 0 for matches past the ranked ones
 
     def __post_init__(self):
         self.fields = {name: frozenset(tokens) for name, tokens in self.fields.items()}

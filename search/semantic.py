@@ -18,6 +18,8 @@ import numpy as np
 
 from questions.markup import plain_text
 
+from .text import simplified
+
 DIMENSIONS = 512
 STORED = np.float16  # half the bytes of float32; cosines agree to three decimals
 ANSWER_OPENING = 200  # characters of the answer embedded beside the question
@@ -37,32 +39,27 @@ def encoder():
 
 
 _cache_lock = threading.Lock()
-_text_cache = OrderedDict()
+_text_cache = OrderedDict()  # text → vector, the most recently embedded last
 
 
 def embed(texts):
     """Unit vectors (float32, one row per text); recently embedded texts are not redone."""
     texts = [t.strip() for t in texts]
     with _cache_lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _text_cache))
+        known = {t: _text_cache[t] for t in texts if t in _text_cache}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         vectors = np.asarray(encoder().encode(missing), dtype=np.float32).reshape(-1, DIMENSIONS)
+        known.update(zip(missing, vectors, strict=True))
         with _cache_lock:
-            for text, vector in zip(missing, vectors, strict=True):
-                _text_cache[text] = vector
-                while len(_text_cache) > TEXT_CACHE_SIZE:
-                    _text_cache.popitem(last=False)
-    with _cache_lock:
-        found = [_text_cache.get(t) for t in texts]
-    # A text evicted meanwhile by another thread is simply embedded again.
-    pairs = zip(found, texts, strict=True)
-    return np.stack([v if v is not None else embed([t])[0] for v, t in pairs])
+            _text_cache.update(zip(missing, vectors, strict=True))
+            while len(_text_cache) > TEXT_CACHE_SIZE:
+                _text_cache.popitem(last=False)
+    return np.stack([known[t] for t in texts])
 
 
 def entry_texts(questions, phrasings, answers):
     """What an entry is embedded from: its questions, phrasings and answer openings."""
-    from .text import simplified
-
     openings = [plain_text(a)[:ANSWER_OPENING] for a in answers]
     texts = [simplified(t).strip() for t in [*questions, *phrasings, *openings]]
     return list(dict.fromkeys(t for t in texts if t))
@@ -103,11 +100,6 @@ class VectorIndex:
         best = np.maximum.reduceat(self.matrix @ query_vector, self.starts)
         return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
 
-    def nearest(self, query_vector, k=NEIGHBOURS, minimum=MIN_SIMILARITY):
-        scores = self.similarities(query_vector)
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        return [(pk, score) for pk, score in best if score >= minimum]
-
 
 _loaded = {}
 _load_lock = threading.Lock()
@@ -125,6 +117,12 @@ def vector_index(database, version, load_rows):
             current = (version, VectorIndex(load_rows()))
             _loaded[database] = current
     return current[1]
+
+
+def nearest(similarity, k=NEIGHBOURS, minimum=MIN_SIMILARITY):
+    """The pks of the ``k`` most similar entries, best first, if at least ``minimum``."""
+    best = sorted(similarity.items(), key=lambda kv: -kv[1])[:k]
+    return [pk for pk, score in best if score >= minimum]
 
 
 def warm_up():

@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
 from insights.searches import note_search
@@ -99,9 +98,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     key = _cache_key(query, outcome.topic, number)
     found = cache_get(key) if settings.KB_PAGE_CACHE_ENABLED else None
     if found is None:
-        found, entries = _engine_search(
-            query, outcome.text, outcome.topic, number, strict, page_number
-        )
+        found, entries = _engine_search(query, outcome.topic, number, strict, page_number)
         if settings.KB_PAGE_CACHE_ENABLED:
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
     else:  # the cached search holds ids: load those entries (one query, topics prefetched)
@@ -125,11 +122,10 @@ def _cache_key(query, topic, number):
     return f"search:{versioning.current().token}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _engine_search(query, text, topic, number, strict, page_number):
+def _engine_search(query, topic, number, strict, page_number):
     """One engine run: the page of hits, the hit count and the facet counts as plain data
     (what is cached), and the entries the engine loaded for them by pk."""
-    sqs = SearchQuerySet().filter(content=Raw(text)).facet("topics")
-    unfiltered = sqs
+    sqs = SearchQuerySet().filter(content=query).facet("topics")  # understood once, here
     if topic:
         sqs = sqs.filter(topics=topic.slug)
     sqs = sqs.load_all()
@@ -140,7 +136,8 @@ def _engine_search(query, text, topic, number, strict, page_number):
             raise BadSearch(_("页码无效：%(page)s") % {"page": str(page_number)[:20]})
         number = Paginator(_Counted(count), RESULTS_PER_PAGE).num_pages
         hits = list(sqs[(number - 1) * RESULTS_PER_PAGE : number * RESULTS_PER_PAGE])
-    facet_counts = unfiltered.facet_counts() if topic else sqs.facet_counts()
+    # The engine counts topics over every match, whichever topic the page is filtered to.
+    facet_counts = sqs.facet_counts()
     results, entries = [], {}
     terms = query.terms
     for result in hits:

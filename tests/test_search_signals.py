@@ -96,3 +96,25 @@ def test_snippets_drop_table_rules():
     from questions.markup import plain_text
 
     assert plain_text("| 指标 | 值 |\n|---|:---:|\n| F1 | 0.9 |") == "指标 值 F1 0.9"
+
+
+def engine_runs(queries):
+    """The full-text searches among captured SQL (not the per-word frequency counts)."""
+    return [
+        q["sql"]
+        for q in queries
+        if ("MATCH" in q["sql"] or "@@" in q["sql"]) and "ORDER BY" in q["sql"]
+    ]
+
+
+def test_a_filtered_search_page_runs_the_engine_once(seeded, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search"), {"q": "数据隐私", "topic": "ethics"})
+    assert response.status_code == 200
+    assert len(engine_runs(captured.captured_queries)) == 1
+    # Facets still count every match, not only the ethics ones.
+    facets = dict((t.slug, n) for t, n in response.context["outcome"].facets)
+    assert facets["data"] > facets["ethics"] == response.context["outcome"].count

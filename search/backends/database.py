@@ -168,19 +168,18 @@ class DatabaseSearchBackend(BaseSearchBackend):
         lexical = [pk for pk in found if pk in engine_scores]
         pool = lexical[:MAX_CANDIDATES] + [pk for pk in found if pk not in engine_scores]
         ranked = rank(self._load(pool, engine_scores), groups, indexed, df, similarity)
-        scores = {c.pk: c.final_score for c in ranked}
-        order = [c.pk for c in ranked] + lexical[MAX_CANDIDATES:]
-        page = order[start:end]
-        rows = IndexEntry.objects.using(self.database).in_bulk(page)
-        results = [
-            result_class(*rows[pk].django_ct.split("."), rows[pk].django_id, scores.get(pk, 0.0))
-            for pk in page
-            if pk in rows
-        ]
+        # Past the ranked ones, the other matches in the engine's order (loaded for the page).
+        rest = lexical[MAX_CANDIDATES:]
+        page = ranked[start:end]
+        if end is None or end > len(ranked):
+            first = max(0, start - len(ranked))
+            last = None if end is None else end - len(ranked)
+            page += self._load(rest[first:last], engine_scores)
+        results = [result_class(*c.ct.split("."), c.django_id, c.final_score) for c in page]
         facet_list = sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
             "results": results,
-            "hits": len(order),
+            "hits": len(ranked) + len(rest),
             "facets": {"fields": {name: facet_list for name in facets}},
         }
 
@@ -201,9 +200,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
     def _nearest(self, similarity, engine_scores, where, params):
         """{pk: topics} of the entries nearest in meaning that the lexical search missed,
         under the same filters."""
-        best = sorted(similarity.items(), key=lambda kv: -kv[1])[: semantic.NEIGHBOURS]
-        pks = [pk for pk, score in best if score >= semantic.MIN_SIMILARITY]
-        pks = [pk for pk in pks if pk not in engine_scores]
+        pks = [pk for pk in semantic.nearest(similarity) if pk not in engine_scores]
         if not pks:
             return {}
         conditions = [f"e.id IN ({', '.join(['%s'] * len(pks))})", *where]
@@ -220,8 +217,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
         An entry that holds none of the informative words cannot rank among those
         that do, so only they are looked up. When every word is generic ("数据" is in
-        half the entries), the entries holding them all are the matches (all 109 of
-        them for 数据, counted), else those holding any; the same when the informative
+        half the entries), the entries holding them all are the matches (all 97 listed
+        entries holding 数据, counted), else those holding any; the same when the informative
         words turn out to match nothing.
         """
         vendor = self.vendor
@@ -249,23 +246,23 @@ class DatabaseSearchBackend(BaseSearchBackend):
             return cursor.fetchall()
 
     def _load(self, pks, engine_scores):
-        """The candidates to rank, with their indexed tokens."""
+        """Candidates with their indexed tokens, in the order of ``pks``."""
         rows = (
             IndexEntry.objects.using(self.database)
             .filter(pk__in=pks)
-            .values_list("pk", "django_ct", "django_id", "topics", *TEXT_FIELDS)
+            .values_list("pk", "django_ct", "django_id", *TEXT_FIELDS)
         )
-        return [
-            Candidate(
+        loaded = {
+            pk: Candidate(
                 pk=pk,
                 ct=ct,
                 django_id=django_id,
                 engine_score=engine_scores.get(pk, 0.0),
-                topics=topics,
                 fields=dict(zip(TEXT_FIELDS, map(str.split, texts), strict=True)),
             )
-            for pk, ct, django_id, topics, *texts in rows
-        ]
+            for pk, ct, django_id, *texts in rows
+        }
+        return [loaded[pk] for pk in pks if pk in loaded]
 
     def _filters(self, compiled, models):
         """SQL conditions on the index rows (topics are matched by the engine instead)."""
@@ -356,7 +353,9 @@ class DatabaseSearchQuery(BaseSearchQuery):
             expression, value = child
             name, _, filter_type = expression.partition("__")
             filter_type = filter_type or "content"
-            if name in CONTENT_FIELDS:
+            if name in CONTENT_FIELDS and isinstance(value, Query) and compiled.query is None:
+                compiled.query = value  # understood already (search.expansion.understand)
+            elif name in CONTENT_FIELDS:
                 text = value.query_string if isinstance(value, BaseInput) else str(value)
                 if compiled.query is not None:
                     text = f"{compiled.query.text} {text}"

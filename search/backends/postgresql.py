@@ -57,22 +57,13 @@ def _quote(token):
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def compile_query(groups, all_groups, question_only=False):
+def compile_query(groups, all_groups):
     """tsquery text for groups of alternatives; every token quoted, never raw input."""
     joiner = " & " if all_groups else " | "
-    suffix = ":A" if question_only else ""  # weight A: the question
     return joiner.join(
-        "("
-        + " | ".join("(" + " & ".join(_quote(t) + suffix for t in alt) + ")" for alt in group)
-        + ")"
+        "(" + " | ".join("(" + " & ".join(map(_quote, alt)) + ")" for alt in group) + ")"
         for group in groups
     )
-
-
-def with_topics(match_text, slugs):
-    """The match, limited to entries filed under any of the topics."""
-    topics = " | ".join(_quote(TOPIC_PREFIX + s) for s in sorted(slugs))
-    return f"({match_text}) & ({topics})"
 
 
 def index_size(cursor):

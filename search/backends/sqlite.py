@@ -27,20 +27,14 @@ def _quote(token):
     return '"' + token.replace('"', '""') + '"'
 
 
-def compile_query(groups, all_groups, question_only=False):
+def compile_query(groups, all_groups):
     """FTS5 MATCH text for groups of alternatives; every token quoted, never raw input."""
     joiner = " AND " if all_groups else " OR "
     text = joiner.join(
         "(" + " OR ".join("(" + " AND ".join(map(_quote, alt)) + ")" for alt in group) + ")"
         for group in groups
     )
-    columns = "question" if question_only else " ".join(TEXT_COLUMNS)
-    return f"{{{columns}}} : ({text})"
-
-
-def with_topics(match_text, slugs):
-    """The match, limited to entries filed under any of the topics."""
-    return f"({match_text}) AND {{topics}} : ({' OR '.join(map(_quote, sorted(slugs)))})"
+    return f"{{{' '.join(TEXT_COLUMNS)}}} : ({text})"
 
 
 def index_size(cursor):
