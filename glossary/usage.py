@@ -1,8 +1,12 @@
 """Which entries use a term: its Chinese forms in an entry's Chinese text, its English
-forms as whole words in the English text."""
+forms as whole words in the English text. Worked out once per content version and
+process (``usage()``), since every glossary page needs it for every term."""
 
 import re
+import threading
+from functools import lru_cache
 
+from questions import versioning
 from questions.markup import plain_text
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, in_language
 
@@ -21,16 +25,40 @@ def listed_texts():
     return out
 
 
-def _english(form):
-    return re.compile(rf"(?<![a-z0-9]){re.escape(form.casefold())}(?![a-z0-9])")
+@lru_cache(maxsize=4096)
+def _whole_word(form):
+    return re.compile(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])")
+
+
+def _uses_english(form, text):
+    return form in text and _whole_word(form).search(text) is not None  # cheap test first
 
 
 def entries_using(term, texts):
     """The pks, in document order, of the entries among ``texts`` that use ``term``."""
     zh_forms = term.zh_forms
-    en_patterns = [_english(f) for f in term.en_forms if f.strip()]
+    en_forms = [f.casefold() for f in term.en_forms if f.strip()]
     return [
         pk
         for pk, zh, en in texts
-        if any(f in zh for f in zh_forms) or any(p.search(en) for p in en_patterns)
+        if any(f in zh for f in zh_forms) or any(_uses_english(f, en) for f in en_forms)
     ]
+
+
+_usage = {}
+_lock = threading.Lock()
+
+
+def usage():
+    """{term pk: [entry pks using it]} for the content as committed now."""
+    from .models import Term
+
+    token = versioning.current().token
+    current = _usage.get("default")
+    if current is None or current[0] != token:
+        with _lock:
+            texts = listed_texts()
+            table = {term.pk: entries_using(term, texts) for term in Term.objects.all()}
+            current = (token, table)
+            _usage["default"] = current
+    return current[1]

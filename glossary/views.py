@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from questions.models import TRANSLATION_LANGUAGE, Entry
 
 from .models import Term
-from .usage import entries_using, listed_texts
+from .usage import usage
 
 
 class GlossaryView(TemplateView):
@@ -17,10 +17,10 @@ class GlossaryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         english = get_language() == TRANSLATION_LANGUAGE
-        texts = listed_texts()
+        used = usage()
         terms = list(Term.objects.all())
         for term in terms:
-            term.entry_count = len(entries_using(term, texts))
+            term.entry_count = len(used.get(term.pk, ()))
         if english:
             terms.sort(key=lambda t: t.en.casefold())
             letter = lambda t: t.en[:1].upper() if t.en[:1].isalpha() else "#"  # noqa: E731
@@ -40,7 +40,7 @@ class TermView(TemplateView):
 
     def get_context_data(self, **kwargs):
         term = get_object_or_404(Term, pk=kwargs["pk"])
-        pks = entries_using(term, listed_texts())
+        pks = usage().get(term.pk, [])
         entries = Entry.objects.select_related("document").prefetch_related("topics").in_bulk(pks)
         return super().get_context_data(
             term=term,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from glossary.importer import GlossaryFileError, import_glossary, read_glossary
 from glossary.models import Term
 from search.expansion import understand
+from tests.conftest import entry
 
 GLOSSARY_SIZE = 369
 
@@ -78,22 +79,23 @@ def test_glossary_page_in_english_is_a_to_z(seeded, client):
 
 
 def test_a_term_page_lists_the_entries_using_it(seeded, client):
-    from questions.models import Entry
-
     term = Term.objects.get(zh="差分隐私")
     response = client.get(term.get_absolute_url())
     assert response.status_code == 200
-    expected = [
-        e.pk
-        for e in Entry.objects.listed().in_document_order()
-        if "差分隐私"
-        in e.question_zh_hans + e.prompt_zh_hans + e.answer_zh_hans + e.example_zh_hans
-        or "differential privacy"
-        in (e.question_en + e.prompt_en + e.answer_en + e.example_en).lower()
-    ]
+    # The three entries whose Chinese writes 差分隐私 (or English "differential privacy").
+    expected = [entry("000", "12").pk, entry("000", "23").pk, entry("002", "3").pk]
     assert [e.pk for e in response.context["entries"]] == expected
-    assert len(expected) >= 2
+    assert "3 个条目使用这个术语" in response.content.decode()
     assert client.get(reverse("glossary-term", args=[999999])).status_code == 404
+
+
+def test_term_usage_follows_an_edit_at_once(seeded, client):
+    term = Term.objects.get(zh="差分隐私")
+    e = entry("001", "2.7")
+    e.answer_zh_hans += "\n\n也可以采用差分隐私。"
+    e.save()
+    pks = [x.pk for x in client.get(term.get_absolute_url()).context["entries"]]
+    assert e.pk in pks and len(pks) == 4
 
 
 def test_an_english_term_also_searches_its_chinese_and_the_reverse(seeded, settings):
