@@ -4,6 +4,7 @@ import re
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -382,8 +383,8 @@ class Entry(EntryLayout, TranslationState, models.Model):
 
     @property
     def summary(self):
-        """The answer's first line, as plain text."""
-        return plain_text(self.answer)[:120]
+        """The opening of the answer as plain text, cut with "…" where it goes on."""
+        return Truncator(plain_text(self.answer)).chars(120, truncate="…")
 
 
 class Phrasing(models.Model):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from glossary.models import Term
 from questions.models import Topic
 
 from .conftest import entry
@@ -282,6 +283,9 @@ PAGE_TYPES = {
     "entry-diagram": ("001", "2"),
     "document": "/documents/001_85f9168626f9a8f7/",
     "search": "/search/?q=数据隐私",
+    "search-pinyin": "/search/?q=shuju yinsi",
+    "glossary": "/glossary/",
+    "glossary-term": lambda: Term.objects.get(zh="差分隐私").get_absolute_url(),
     "not-found": "/no-such-page/",
 }
 
@@ -294,6 +298,8 @@ def test_every_page_type_fits_and_has_no_console_errors(seeded_live, make_page, 
                 continue
             b = make_page(width=width, color_scheme=scheme)
             for name, where in PAGE_TYPES.items():
+                if callable(where):
+                    where = where()
                 path = entry(*where).get_absolute_url() if isinstance(where, tuple) else where
                 b.goto(lang_prefix + path)
                 if name.startswith("entry-diagram"):

@@ -406,3 +406,17 @@ def test_query_count_does_not_grow_with_entries(client, seeded):
     assert queries(client, entry("001", "4.1").get_absolute_url()) == queries(
         client, entry("001", "2").get_absolute_url()
     )
+
+
+def test_a_long_summary_is_cut_with_an_ellipsis(seeded):
+    from tests.conftest import entry
+
+    e = entry("000", "12")
+    assert len(e.summary) == 120 and e.summary.endswith("…")
+    assert e.summary[:-1] == plain_summary(e)[:119]
+
+
+def plain_summary(e):
+    from questions.markup import plain_text
+
+    return plain_text(e.answer)
