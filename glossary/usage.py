@@ -1,9 +1,8 @@
 """Which entries use a term: its Chinese forms in an entry's Chinese text, its English
 forms as whole words in the English text. Worked out once per content version and
-process (``usage()``), since every glossary page needs it for every term."""
+process (``usage.get()``), since every glossary page needs it for every term."""
 
 import re
-import threading
 from functools import lru_cache
 
 from questions import versioning
@@ -45,20 +44,12 @@ def entries_using(term, texts):
     ]
 
 
-_usage = {}
-_lock = threading.Lock()
-
-
-def usage():
-    """{term pk: [entry pks using it]} for the content as committed now."""
+def _build():
     from .models import Term
 
-    token = versioning.current().token
-    current = _usage.get("default")
-    if current is None or current[0] != token:
-        with _lock:
-            texts = listed_texts()
-            table = {term.pk: entries_using(term, texts) for term in Term.objects.all()}
-            current = (token, table)
-            _usage["default"] = current
-    return current[1]
+    texts = listed_texts()
+    return {term.pk: entries_using(term, texts) for term in Term.objects.all()}
+
+
+# {term pk: [entry pks using it]} for the content as committed now: usage.get().
+usage = versioning.PerVersion(_build)

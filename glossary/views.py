@@ -17,7 +17,7 @@ class GlossaryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         english = get_language() == TRANSLATION_LANGUAGE
-        used = usage()
+        used = usage.get()
         terms = list(Term.objects.all())
         for term in terms:
             term.entry_count = len(used.get(term.pk, ()))
@@ -40,7 +40,7 @@ class TermView(TemplateView):
 
     def get_context_data(self, **kwargs):
         term = get_object_or_404(Term, pk=kwargs["pk"])
-        pks = usage().get(term.pk, [])
+        pks = usage.get().get(term.pk, [])
         entries = Entry.objects.select_related("document").prefetch_related("topics").in_bulk(pks)
         return super().get_context_data(
             term=term,

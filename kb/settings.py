@@ -197,6 +197,8 @@ SIGNIN_CLIENT_IP_HEADER = os.environ.get("SIGNIN_CLIENT_IP_HEADER", "REMOTE_ADDR
 
 # What readers ask and think (insights/): search counts are kept this many days.
 SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "180"))
+# Each web process writes its search and open counts at most this often (insights.counters).
+SEARCH_LOG_FLUSH_SECONDS = float(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "10"))
 FEEDBACK_VOTES_PER_HOUR = int(os.environ.get("FEEDBACK_VOTES_PER_HOUR", "10"))  # per session
 
 LANGUAGE_CODE = "zh-hans"

@@ -16,3 +16,6 @@ STORAGES = {
 # Tests change rows without always bumping the content version (queryset.update()) and
 # roll back; a page cache would carry pages across tests. tests/test_cache.py turns it on.
 KB_PAGE_CACHE_ENABLED = False
+# Counts are written at once, so a test sees the row its request made (test_insights
+# checks the batching with a longer interval).
+SEARCH_LOG_FLUSH_SECONDS = 0

@@ -6,6 +6,7 @@ bulk updates (called explicitly) — so the new token becomes visible to every p
 commit, and not at all on rollback. ``current()`` is one indexed read per request.
 """
 
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -73,3 +74,28 @@ def track(*models):
 def connect():
     track(Entry, Phrasing, Topic, Document)
     signals.m2m_changed.connect(_changed, sender=Entry.topics.through, dispatch_uid="version-m2m")
+
+
+class PerVersion:
+    """A value this process builds once for each content version: what every request of
+    that version shares (the search index's vectors, pinyin readings, the glossary), and
+    rebuilds on the first request after a change, so every process answers alike.
+
+    ``PerVersion(build)``; ``get(*key)`` returns ``build(*key)`` for the current version
+    (one indexed read), or for ``version=`` when the caller has read it already."""
+
+    def __init__(self, build):
+        self.build = build
+        self._held = {}  # key → (version token, value)
+        self._lock = threading.Lock()
+
+    def get(self, *key, version=None):
+        token = version or current().token
+        held = self._held.get(key)
+        if held is None or held[0] != token:
+            with self._lock:  # one build per change, whatever the threads
+                held = self._held.get(key)
+                if held is None or held[0] != token:
+                    held = (token, self.build(*key))
+                    self._held[key] = held
+        return held[1]

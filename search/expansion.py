@@ -3,7 +3,6 @@ other language. ``understand()`` is the one way from typed text to the Query the
 the cache key and highlighting all use.
 """
 
-import threading
 from dataclasses import replace
 
 from django.conf import settings
@@ -63,27 +62,17 @@ class Glossary:
         return tuple(out)
 
 
-_glossaries = {}
-_lock = threading.Lock()
-
-
-def glossary(version):
-    """The process's Glossary for this content version (reloaded when it changes)."""
+def _load_glossary():
     from glossary.models import Term
 
-    current = _glossaries.get("default")
-    if current is None or current[0] != version:
-        with _lock:
-            current = _glossaries.get("default")
-            if current is None or current[0] != version:
-                terms = [[*t.zh_forms, *t.en_forms] for t in Term.objects.all()]
-                current = (version, Glossary(terms))
-                _glossaries["default"] = current
-    return current[1]
+    return Glossary([[*t.zh_forms, *t.en_forms] for t in Term.objects.all()])
+
+
+glossary = versioning.PerVersion(_load_glossary)
 
 
 def _bridge_glossary(query, version):
-    groups = glossary(version).bridge(query.groups)
+    groups = glossary.get(version=version).bridge(query.groups)
     return query if groups == query.groups else replace(query, groups=groups)
 
 
@@ -93,7 +82,7 @@ def _read_pinyin(query, version):
     runs = latin_runs(query.text)
     if not runs:
         return query
-    readings = pinyin.readings(version)
+    readings = pinyin.readings.get("default", version=version)
     normalised = normalise(query.text)
     extra, replacements = [], []
     for run in runs:

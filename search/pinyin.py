@@ -9,8 +9,9 @@ ones, so a string that is both English and pinyin is searched both ways.
 """
 
 import re
-import threading
 from functools import lru_cache
+
+from questions import versioning
 
 from .text import tokenizer
 
@@ -66,7 +67,7 @@ class Readings:
         self.table = {k: sorted(v, key=lambda w: (-freq.get(w, 0), w)) for k, v in table.items()}
         self.longest = max(map(len, self.table), default=0)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one Readings per index state, held in _loaded
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Readings per index state (readings)
     def cut(self, letters):
         """The fewest known words whose pinyin spells ``letters`` exactly, or None."""
         n = len(letters)
@@ -105,20 +106,11 @@ class Readings:
         return out
 
 
-_loaded = {}
-_lock = threading.Lock()
-
-
-def readings(version, using="default"):
-    """The process's Readings for this state of the index (reloaded when it changes)."""
+def _load(using):
     from .models import PinyinWord
 
-    current = _loaded.get(using)
-    if current is None or current[0] != version:
-        with _lock:
-            current = _loaded.get(using)
-            if current is None or current[0] != version:
-                pairs = PinyinWord.objects.using(using).values_list("word", "pinyin")
-                current = (version, Readings(list(pairs)))
-                _loaded[using] = current
-    return current[1]
+    return Readings(list(PinyinWord.objects.using(using).values_list("word", "pinyin")))
+
+
+# {database alias: Readings} for the current state of the index.
+readings = versioning.PerVersion(_load)

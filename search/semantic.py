@@ -16,6 +16,7 @@ from functools import cache
 
 import numpy as np
 
+from questions import versioning
 from questions.markup import plain_text
 
 from .text import simplified
@@ -101,22 +102,15 @@ class VectorIndex:
         return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
 
 
-_loaded = {}
-_load_lock = threading.Lock()
+def _load(database):
+    from .models import IndexEntry
+
+    rows = IndexEntry.objects.using(database).order_by("pk").values_list("pk", "vectors")
+    return VectorIndex(rows.iterator())
 
 
-def vector_index(database, version, load_rows):
-    """The process's VectorIndex for ``version`` of the index in ``database``, loaded by
-    ``load_rows()`` (pairs of index row pk and stored vectors) when the version changed."""
-    current = _loaded.get(database)
-    if current is not None and current[0] == version:
-        return current[1]
-    with _load_lock:
-        current = _loaded.get(database)
-        if current is None or current[0] != version:
-            current = (version, VectorIndex(load_rows()))
-            _loaded[database] = current
-    return current[1]
+# {database: VectorIndex} for the current state of the index.
+vector_index = versioning.PerVersion(_load)
 
 
 def nearest(similarity, k=NEIGHBOURS, minimum=MIN_SIMILARITY):

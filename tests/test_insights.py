@@ -46,6 +46,22 @@ def test_a_search_served_from_the_page_cache_is_counted_too(client, seeded, page
     assert counts() == [(timezone.localdate(), "fundraising", "en", "business", 2, found)]
 
 
+def test_counts_are_written_in_batches(client, seeded, settings):
+    from insights import counters
+
+    counters.flush()
+    settings.SEARCH_LOG_FLUSH_SECONDS = 3600  # no write during the requests
+    for _ in range(3):
+        assert client.get("/search/", {"q": "融资"}).status_code == 200
+    client.get(reverse("insights:open"), {"q": "融资", "entry": entry("002", "8").pk, "rank": 1})
+    assert (SearchCount.objects.count(), SearchOpen.objects.count()) == (0, 0)
+    counters.flush()
+    assert [(q, n) for _, q, _, _, n, _ in counts()] == [("融资", 3)]
+    assert list(SearchOpen.objects.values_list("query", "rank", "opens")) == [("融资", 1, 1)]
+    counters.flush()  # nothing pending: nothing added
+    assert [n for *_, n, _ in counts()] == [3]
+
+
 def test_further_pages_empty_queries_and_bad_topics_are_not_counted(client, seeded):
     assert client.get("/search/", {"q": "融资", "page": "2"}).status_code == 200
     assert client.get("/search/").status_code == 200

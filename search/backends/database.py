@@ -185,16 +185,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     def _similarity(self, text):
         """{index row pk: cosine to the query} for every indexed entry (search.semantic)."""
-        vectors = semantic.vector_index(
-            self.database,
-            versioning.current().token,
-            lambda: (
-                IndexEntry.objects.using(self.database)
-                .order_by("pk")
-                .values_list("pk", "vectors")
-                .iterator()
-            ),
-        )
+        vectors = semantic.vector_index.get(self.database)
         return vectors.similarities(semantic.embed([simplified(text)])[0])
 
     def _nearest(self, similarity, engine_scores, where, params):
