@@ -60,9 +60,10 @@ class Readings:
     """pinyin → the known words that read so, most common first (jieba's frequencies)."""
 
     def __init__(self, pairs):
-        table = {}
+        table, self.reading_of = {}, {}
         for word, pinyin in pairs:
             table.setdefault(pinyin, []).append(word)
+            self.reading_of[word] = pinyin
         freq = tokenizer().FREQ
         self.table = {k: sorted(v, key=lambda w: (-freq.get(w, 0), w)) for k, v in table.items()}
         self.longest = max(map(len, self.table), default=0)
@@ -83,8 +84,10 @@ class Readings:
         return best[n]
 
     def alternatives(self, word):
-        """Other known words with the same pinyin as ``word`` (homophones)."""
-        return [w for w in self.table.get(key(word), []) if w != word]
+        """Other known words with the same pinyin as ``word`` (homophones). Known words are
+        looked up in the table, so answering a query never loads pypinyin (~55 MB)."""
+        reading = self.reading_of.get(word) or key(word)
+        return [w for w in self.table.get(reading, []) if w != word]
 
     def read(self, tokens):
         """[(first token index, last + 1, words)] for runs of Latin tokens that spell words.

@@ -1,23 +1,10 @@
-from functools import cache
-
 from haystack import indexes
 
 from questions.markup import plain_text
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
 from . import semantic
-from .text import index_tokens, segment, tokenizer
-
-RELATED_TERMS = 12
-
-
-@cache
-def key_term_extractor():
-    from jieba.analyse import TFIDF
-
-    extractor = TFIDF()
-    extractor.tokenizer = extractor.postokenizer = tokenizer()
-    return extractor
+from .text import index_tokens
 
 
 def _both(obj, field):
@@ -119,18 +106,6 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_source(self, obj):
         return obj.document.filename
-
-    def key_terms(self, obj):
-        """The entry's most characteristic words (jieba TF-IDF), for related entries."""
-        question, answer, example = (
-            in_language(obj, f, SOURCE_LANGUAGE) for f in ("question", "answer", "example")
-        )
-        text = " ".join([question] * 3 + [plain_text(answer), plain_text(example)])
-        terms = key_term_extractor().extract_tags(text, topK=RELATED_TERMS * 2)
-        tokens = []
-        for term in terms:
-            tokens += [t for t in segment(term, for_search=False) if len(t) > 1]
-        return list(dict.fromkeys(tokens))[:RELATED_TERMS]
 
     def facet_values(self, field_name):
         """Every value a faceted field can take: the backend counts matches for each."""

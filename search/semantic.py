@@ -101,6 +101,17 @@ class VectorIndex:
         best = np.maximum.reduceat(self.matrix @ query_vector, self.starts)
         return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
 
+    def related(self, pk):
+        """{index row pk: similarity} of every other entry to entry ``pk``: the best cosine
+        between any of its sentences and any of theirs (empty if ``pk`` has no vectors)."""
+        own = self.matrix[self.owners == pk]
+        if not len(own):
+            return {}
+        best = np.maximum.reduceat((self.matrix @ own.T).max(axis=1), self.starts)
+        return {
+            p: s for p, s in zip(self.entry_pks.tolist(), best.tolist(), strict=True) if p != pk
+        }
+
 
 def _load(database):
     from .models import IndexEntry

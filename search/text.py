@@ -247,13 +247,11 @@ def matches(word, terms):
 
 def warm_up():
     """Load the dictionaries now: under ``gunicorn --preload`` the master loads them once
-    and every worker shares the pages (the TF-IDF table of related entries included)."""
+    and every worker shares the pages (the sentence encoder included)."""
     from . import semantic
-    from .search_indexes import key_term_extractor
 
     semantic.warm_up()
     tokenizer()
     _converter()
     stopwords()
     synonyms()
-    key_term_extractor()

@@ -280,8 +280,19 @@ def test_related_entries_exclude_self_and_copies(seeded, client):
     e = entry("001", "10.37")
     response = client.get(e.get_absolute_url())
     related = response.context["related"]
-    assert 1 <= len(related) <= 5
+    assert len(related) == 5
     assert e not in related and entry("001", "10.44") not in related
+
+
+def test_related_entries_are_nearest_in_meaning(seeded, client):
+    """Related entries come from the sentence vectors: the financing question is related
+    to the entries on raising funds and venture capital, which share few of its words."""
+    response = client.get(entry("000", "19").get_absolute_url())
+    related = response.context["related"]
+    assert len(related) == 5
+    assert entry("002", "8") in related  # 大模型创业中的资金筹措渠道有哪些？
+    assert entry("002", "12") in related  # 大模型创业中的风险投资如何获得？
+    assert entry("000", "19") not in related
 
 
 def test_relevance_targets(seeded):

@@ -282,41 +282,38 @@ class DatabaseSearchBackend(BaseSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        from haystack import connections as haystack_connections
-
-        index = (
-            haystack_connections[self.connection_alias]
-            .get_unified_index()
-            .get_index(type(model_instance))
-        )
-        terms = index.key_terms(model_instance)
-        compiled = CompiledQuery(
-            query=Query(text=" ".join(terms), groups=tuple(((t,),) for t in terms)),
-            exclude_ids={get_identifier(model_instance)},
-        )
+        """Entries nearest in meaning to ``model_instance``: the best cosine between any of
+        its embedded sentences and any of theirs (search.semantic), under the filters."""
+        identifier = get_identifier(model_instance)
+        compiled = CompiledQuery(exclude_ids={identifier})
         if isinstance(additional_query_string, CompiledQuery):
             compiled.filters = additional_query_string.filters
             compiled.exclude_ids |= additional_query_string.exclude_ids
-        if not terms:
+        row = IndexEntry.objects.using(self.database).filter(doc_id=identifier).first()
+        similar = semantic.vector_index.get(self.database).related(row.pk) if row else {}
+        if not similar:
             return {"results": [], "hits": 0}
-        # Related entries share several key terms: the engine's bm25 / ts_rank order.
+        ordered = sorted(similar, key=lambda pk: (-similar[pk], pk))
         where, params = self._filters(compiled, models)
-        match_text = self.vendor.compile_query(compiled.query.groups, all_groups=False)
-        vendor = self.vendor
-        sql = (
-            f"SELECT e.django_ct, e.django_id, {vendor.SCORE} AS score "
-            f"FROM {vendor.TABLE} {vendor.FILTER_JOIN} "
-            f"WHERE {' AND '.join([vendor.MATCH, *where])} ORDER BY score DESC, e.id LIMIT %s"
-        )
+        wanted = {slug for slug in compiled.filters.get("topics", ())}
+        conditions = [f"e.id IN ({', '.join(['%s'] * len(ordered))})", *where]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.id, e.django_ct, e.django_id, e.topics FROM search_indexentry e "
+                f"WHERE {' AND '.join(conditions)}",
+                [*ordered, *params],
+            )
+            found = {
+                pk: (ct, django_id)
+                for pk, ct, django_id, topics in cursor.fetchall()
+                if not wanted or wanted & set(topics.split())
+            }
         # haystack's run_mlt passes no offsets and loads every result it gets: keep it short.
         limit = end_offset if end_offset is not None else MLT_RESULTS
-        args = [match_text] * (2 if vendor.SCORE_USES_QUERY else 1) + [*params, limit]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            rows = cursor.fetchall()[start_offset:]
+        kept = [pk for pk in ordered if pk in found][start_offset:limit]
         result_class = result_class or SearchResult
-        results = [result_class(*ct.split("."), pk, score) for ct, pk, score in rows]
-        return {"results": results, "hits": len(rows)}
+        results = [result_class(*found[pk][0].split("."), found[pk][1], similar[pk]) for pk in kept]
+        return {"results": results, "hits": len(results)}
 
     def index_bytes(self):
         with self.connection.cursor() as cursor:
