@@ -81,10 +81,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "search",  # before haystack: its update_index (progress and rate) replaces haystack's
     "haystack",
     "simple_history",
     "questions",
-    "search",
     "glossary",
     "axes",
     "signin",

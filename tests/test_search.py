@@ -1,6 +1,8 @@
 """Search: index kept in sync in the saving transaction, queries, highlighting, facets, API."""
 
+import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -274,6 +276,20 @@ def test_rebuild_update_and_clear_index(seeded):
     assert IndexEntry.objects.count() == 179
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert IndexEntry.objects.count() == 179 and found("硬件需求")[0] == entry("002", "15").pk
+
+
+def test_rebuild_index_reports_progress_and_rate(seeded):
+    out = io.StringIO()
+    call_command("rebuild_index", interactive=False, batchsize=100, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [re.sub(r"\d+(\.\d+)?", "N", line) for line in lines[-3:]] == [
+        "  N indexed (N per second)",
+        "  N indexed (N per second)",
+        "Indexed N in N s: N entries per second, sentence vectors included",
+    ]
+    assert lines[-3].startswith("  100 indexed") and lines[-2].startswith("  179 indexed")
+    assert lines[-1].startswith("Indexed 179 in ")
+    assert IndexEntry.objects.count() == 179
 
 
 def test_related_entries_exclude_self_and_copies(seeded, client):

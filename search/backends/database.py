@@ -52,6 +52,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.database = connection_options.get("DATABASE", "default")
+        # Called with the number of objects each update() wrote (update_index's progress).
+        self.progress = None
 
     @property
     def connection(self):
@@ -86,6 +88,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 self.vendor.write(cursor, row.pk, fields, topics)
             pinyin.remember(pinyin.words_of(prepared), using=self.database)
             versioning.bump()
+        if self.progress:
+            self.progress(len(prepared))
 
     def remove(self, obj_or_string, commit=True):
         doc_id = get_identifier(obj_or_string)
