@@ -278,6 +278,14 @@ def test_rebuild_update_and_clear_index(seeded):
     assert IndexEntry.objects.count() == 179 and found("硬件需求")[0] == entry("002", "15").pk
 
 
+def test_a_query_prints_what_it_asks_for(seeded):
+    sqs = SearchQuerySet().filter(content="数据隐私", source="000_a64cdc8e51d938e1.txt")
+    sqs = sqs.exclude(id="questions.entry.3")
+    assert str(sqs.query) == (
+        "'数据隐私' {'source': {'000_a64cdc8e51d938e1.txt'}} -['questions.entry.3']"
+    )
+
+
 def test_rebuild_index_reports_progress_and_rate(seeded):
     out = io.StringIO()
     call_command("rebuild_index", interactive=False, batchsize=100, stdout=out)

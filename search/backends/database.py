@@ -332,6 +332,10 @@ class DatabaseSearchQuery(BaseSearchQuery):
         self._compile(self.query_filter, compiled)
         return compiled
 
+    def __str__(self):
+        """What the query asks for, readably (haystack's str() of a query)."""
+        return str(self.build_query())
+
     def _compile(self, node, compiled):
         if node.connector != "AND" and len(node.children) > 1:
             raise NotImplementedError("OR between search filters is not supported.")
