@@ -39,6 +39,14 @@ def encoder():
     return USE(threads=1)
 
 
+@cache
+def _blas_limit():
+    """threadpoolctl's limit() with the BLAS libraries found once (a scan of loaded ones)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().limit
+
+
 _cache_lock = threading.Lock()
 _text_cache = OrderedDict()  # text → vector, the most recently embedded last
 
@@ -98,7 +106,11 @@ class VectorIndex:
         """{index row pk: best cosine} for every entry."""
         if not len(self.matrix):
             return {}
-        best = np.maximum.reduceat(self.matrix @ query_vector, self.starts)
+        # One BLAS thread, as for the encoder: a second one costs more to wake than the
+        # product takes, and while it spins it slows the rest of the request (two cores).
+        with _blas_limit()(limits=1, user_api="blas"):
+            cosines = self.matrix @ query_vector
+        best = np.maximum.reduceat(cosines, self.starts)
         return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
 
     def related(self, pk):
