@@ -11,11 +11,11 @@ The same version makes the ``ETag`` and ``Last-Modified`` of every cacheable res
 conditional GET that matches is answered 304 before any view runs.
 
 It sits before the session, locale and auth middleware, so a hit costs one small query and
-one cache read. Readers never have a session; a request carrying the session cookie
-(an editor) bypasses the cache, and a signed-in user's response is marked private.
-Bypassed too: anything but GET/HEAD, the admin, and responses that are not 200 or that set
-a cookie. A cache that fails
-(Redis down) is logged and skipped: the page is rendered as if there were no cache.
+one cache read; a miss reads the version no more (``versioning.pinned``). Readers never
+have a session; a request carrying the session cookie (an editor) bypasses the cache, and
+a signed-in user's response is marked private. Bypassed too: anything but GET/HEAD, the
+admin, and responses that are not 200 or that set a cookie. A cache that fails (Redis
+down) is logged and skipped: the page is rendered as if there were no cache.
 """
 
 import hashlib
@@ -67,7 +67,10 @@ class PageCacheMiddleware:
             if user is not None and user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        version = versioning.current()
+        with versioning.pinned() as version:  # the one read of the version for this request
+            return self.respond(request, version)
+
+    def respond(self, request, version):
         variant = self.variant(request)
         etag = f'"{version.token}-{variant}"'
         if self.not_modified(request, etag, version):

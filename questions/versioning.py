@@ -3,12 +3,15 @@
 ``bump()`` runs inside the transaction of every change a reader could see — entries,
 phrasings, topics, documents (admin, import or shell: model signals), and the importer's
 bulk updates (called explicitly) — so the new token becomes visible to every process on
-commit, and not at all on rollback. ``current()`` is one indexed read per request.
+commit, and not at all on rollback. ``current()`` is one indexed read; within ``pinned()``
+(a reader's request: kb.page_cache) it is read once and answered from memory after that.
 """
 
 import threading
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +21,7 @@ from django.db.models import signals
 from .models import ContentVersion, Document, Entry, Phrasing, Topic
 
 ROW = 1
+_pinned = ContextVar("content_version", default=None)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,10 @@ def _select_sql():
 
 def current():
     """The version as committed (or as this transaction changed it): one indexed read,
-    in plain SQL because every request, cached or not, pays for it."""
+    in plain SQL because every request, cached or not, pays for it; none within pinned()."""
+    held = _pinned.get()
+    if held is not None:
+        return held
     with connection.cursor() as cursor:
         cursor.execute(_select_sql(), [ROW])
         row = cursor.fetchone()
@@ -43,8 +50,21 @@ def current():
     return Version(row[0], int(row[1]))
 
 
+@contextmanager
+def pinned():
+    """Within this block current() answers the version read on entering, without a query:
+    the page cache, query understanding and every PerVersion table of one request share
+    one read. A bump() inside ends it (later reads see the transaction's own change)."""
+    reset = _pinned.set(current())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(reset)
+
+
 def bump():
     """A new token, in the current transaction."""
+    _pinned.set(None)
     changed = int(time.time())
     token = uuid.uuid4().hex
     updated = ContentVersion.objects.filter(pk=ROW).update(token=token, changed=changed)

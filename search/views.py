@@ -95,11 +95,12 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     if not query:
         return outcome
     number = _page_number(page_number, strict)
-    key = _cache_key(query, outcome.topic, number)
-    found = cache_get(key) if settings.KB_PAGE_CACHE_ENABLED else None
+    caching = settings.KB_PAGE_CACHE_ENABLED
+    key = _cache_key(query, outcome.topic, number) if caching else None
+    found = cache_get(key) if caching else None
     if found is None:
         found, entries = _engine_search(query, outcome.topic, number, strict, page_number)
-        if settings.KB_PAGE_CACHE_ENABLED:
+        if caching:
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
     else:  # the cached search holds ids: load those entries (one query, topics prefetched)
         entries = (

@@ -67,6 +67,26 @@ def test_phrasing_topic_and_document_changes_move_the_version(seeded):
     assert len(seen) == 4
 
 
+@pytest.mark.parametrize("path", ["/api/search/", "/search/"])
+def test_a_search_reads_the_content_version_once(client, seeded, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, {"q": "shuju yinsi"})  # per-version tables built
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, {"q": "shuju yinsi"}).status_code == 200
+    reads = [q for q in captured.captured_queries if "questions_contentversion" in q["sql"]]
+    assert len(reads) == 1
+
+
+def test_a_bump_inside_a_pinned_version_is_seen(seeded):
+    with versioning.pinned() as version:
+        assert versioning.current() is version
+        bumped = versioning.bump()
+        assert versioning.current() == bumped != version
+    assert versioning.current() == bumped
+
+
 def test_languages_never_mix_in_the_cache(client, seeded, page_cache):
     url = entry("000", "19").get_absolute_url()
     _, chinese = get(client, url)
