@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from haystack import indexes
 
 from questions.markup import plain_text
@@ -5,6 +6,24 @@ from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic
 
 from . import semantic
 from .text import index_tokens
+
+# A search result or related entry shows the entry's questions, text and topics and its
+# document's name and title: not the rendered HTML, nor the document's own text (up to
+# 28 KB in the seeds, read again for each of its entries on a page).
+NOT_SHOWN = (
+    "prompt_html", "answer_html", "example_html",
+    "document__original_text", "document__intro", "document__outro", "document__keywords",
+)  # fmt: skip
+
+
+def shown_entries():
+    """Entries as results show them: one query with the document, and one for the topics,
+    as a list in ``entry.shown_topics`` (a list costs less to prefetch than a manager)."""
+    return (
+        Entry.objects.select_related("document")
+        .defer(*NOT_SHOWN)
+        .prefetch_related(Prefetch("topics", to_attr="shown_topics"))
+    )
 
 
 def _both(obj, field):
@@ -49,7 +68,7 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def read_queryset(self, using=None):
-        return Entry.objects.select_related("document").prefetch_related("topics")
+        return shown_entries()
 
     def is_indexed(self, obj):
         return obj.is_listed

@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -15,10 +14,11 @@ from insights.searches import note_search
 from kb.page_cache import cache_get, cache_set
 from questions import versioning
 from questions.languages import api_languages
-from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
+from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
 
 from .expansion import understand
 from .highlight import highlight, snippet
+from .search_indexes import shown_entries
 from .text import MAX_QUERY_LENGTH
 
 RESULTS_PER_PAGE = 10
@@ -102,12 +102,8 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
         found, entries = _engine_search(query, outcome.topic, number, strict, page_number)
         if caching:
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
-    else:  # the cached search holds ids: load those entries (one query, topics prefetched)
-        entries = (
-            Entry.objects.select_related("document")
-            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
-            .in_bulk([r["pk"] for r in found["results"]])
-        )
+    else:  # the cached search holds ids: load those entries as the engine's load does
+        entries = shown_entries().in_bulk([r["pk"] for r in found["results"]])
     paginator = Paginator(_Counted(found["count"]), RESULTS_PER_PAGE)
     outcome.page = Page([r["pk"] for r in found["results"]], found["number"], paginator)
     outcome.facets = [(topics[slug], n) for slug, n in found["facets"] if slug in topics]
@@ -232,7 +228,7 @@ def _search_json(request, outcome, languages):
                     "snippet_language": r["snippet_lang"],
                     "url": request.build_absolute_uri(r["entry"].get_absolute_url()),
                     "snippet": str(r["snippet"]),
-                    "topics": [t.slug for t in r["entry"].topics.all()],
+                    "topics": [t.slug for t in r["entry"].shown_topics],
                     "source": r["entry"].document.filename,
                     "section": r["entry"].section,
                     "score": round(float(r["score"]), 4),

@@ -132,6 +132,25 @@ def test_api_shape_and_duplicates_folded(seeded, client):
     assert entry("001", "10.37").pk in ids
 
 
+@pytest.mark.parametrize("path", ["/api/search/", "/search/", "/en/search/"])
+def test_a_page_of_results_loads_its_entries_in_two_queries(seeded, client, path):
+    """The entries with their documents, and their topics: none per result (the fields a
+    result does not show are deferred, never read one by one)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, {"q": "数据"})
+    assert response.status_code == 200
+    loads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"questions_entry' in q["sql"]
+    ]
+    assert len(loads) == 2, loads  # entries joined with documents; their topics
+    assert "original_text" not in loads[0] and "answer_html" not in loads[0]
+
+
 def test_pagination_edges(seeded, client):
     status, data = api(client, q="数据")
     assert status == 200 and data["page"] == 1 and len(data["results"]) == 10
