@@ -2,7 +2,7 @@
 
 ``index_tokens`` turns an entry's text into the tokens stored in the index;
 ``parse_query`` turns what a person typed into groups of alternatives for the
-engine; ``mark_terms`` and ``tokenize_with_spans`` let highlighting use the very
+engine; ``tokenize_with_spans`` and ``word_tokens`` let highlighting use the very
 same segmentation. jieba and OpenCC load once per process, on first use.
 """
 
@@ -236,13 +236,10 @@ def tokenize_with_spans(text):
 
 
 @lru_cache(maxsize=50_000)
-def _word_tokens(word):
+def word_tokens(word):
+    """The index tokens of an original-text word (itself and its sub-words): a query's
+    terms match the word if they hold one of them."""
     return frozenset(segment(word, for_search=True))
-
-
-def matches(word, terms):
-    """Does an original-text token match any of a query's terms (whole or by sub-word)?"""
-    return bool(word.strip()) and not _word_tokens(word).isdisjoint(terms)
 
 
 def warm_up():

@@ -92,6 +92,23 @@ def test_highlighting_cuts_text_as_the_index_does():
     assert highlight("模型运维", parse_query("维护").terms) == "模型<mark>运维</mark>"  # a synonym
 
 
+def test_marked_words_are_the_cut_words_holding_a_query_term(seeded):
+    """Each text is cut once into where each token occurs (search.highlight.Segmented):
+    the words it marks are exactly the cut words a term matches, whole or by sub-word."""
+    from questions.models import Entry
+    from search.highlight import _body, segmented
+    from search.text import tokenize_with_spans, word_tokens
+
+    queries = ["数据隐私", "模型部署", "商業模式", "fundraising", "fine-tuning", "AI 伦理", "的"]
+    terms = [parse_query(q).terms for q in queries]
+    for e in Entry.objects.listed():
+        for text in (e.question_zh_hans, e.question_en, _body(e, "zh-hans"), _body(e, "en")):
+            words = tokenize_with_spans(text)
+            for t in terms:
+                expected = [(s, end) for w, s, end in words if word_tokens(w) & t]
+                assert segmented(text).spans(t) == expected
+
+
 def test_snippets_drop_table_rules():
     from questions.markup import plain_text
 
