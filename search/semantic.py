@@ -119,10 +119,11 @@ class VectorIndex:
         own = self.matrix[self.owners == pk]
         if not len(own):
             return {}
-        best = np.maximum.reduceat((self.matrix @ own.T).max(axis=1), self.starts)
-        return {
-            p: s for p, s in zip(self.entry_pks.tolist(), best.tolist(), strict=True) if p != pk
-        }
+        with _blas_limit()(limits=1, user_api="blas"):  # as in similarities()
+            cosines = (self.matrix @ own.T).max(axis=1)
+        best = np.maximum.reduceat(cosines, self.starts)
+        pairs = zip(self.entry_pks.tolist(), best.tolist(), strict=True)
+        return {other: score for other, score in pairs if other != pk}
 
 
 def _load(database):
