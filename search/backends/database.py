@@ -218,7 +218,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
         An entry that holds none of the informative words cannot rank among those
         that do, so only they are looked up. When every word is generic ("数据" is in
-        half the entries), the entries holding them all are the matches (all 97 listed
+        half the entries), the entries holding them all are the matches (all 98 listed
         entries holding 数据, counted), else those holding any; the same when the informative
         words turn out to match nothing.
         """
