@@ -1,8 +1,9 @@
-"""Topics of entries: the editorial file for the seeds, the rule-based classifier for the rest.
+"""Topics of entries: the editorial file for the seeds, the classifier for the rest.
 
 Every seed entry's topics were chosen by reading it (fixtures/topics_editorial.json); the
-classifier (keyword lists in fixtures/topics.json) only suggests topics for entries that
-file does not list.
+classifier (questions.topic_classifier, learnt from that file; the keyword lists in
+fixtures/topics.json are one of its features) only suggests topics for entries that file
+does not list.
 """
 
 import json
@@ -14,12 +15,6 @@ from search.text import segment
 
 WEIGHTS = {"question": 3.0, "prompt": 2.0, "answer": 1.0, "example": 1.0}
 MAX_TOPICS = 3
-# A second or third topic must score at least this share of the best one…
-RELATIVE_THRESHOLD = 0.45
-# …and at least this much on its own (one keyword of weight 2 in the question is 6).
-ABSOLUTE_THRESHOLD = 6.0
-# A topic named in the question itself needs only this share of the best score.
-QUESTION_RELATIVE_THRESHOLD = 0.25
 # Hits of one keyword in one field count up to this many times.
 MAX_HITS = 4
 
@@ -94,23 +89,10 @@ def score(fields, topics=None):
     return scores
 
 
-def classify(question, prompt="", answer="", example="", topics=None):
-    """Up to three topic slugs suggested for an entry, best first; none when no keyword
-    matches (the entry is then flagged for an editor, never filed under a default)."""
-    topics = topics or load_topics()
-    scores = score(
-        {"question": question, "prompt": prompt, "answer": answer, "example": example}, topics
-    )
-    order = [t["slug"] for t in topics]
-    ranked = sorted(scores, key=lambda slug: (-scores[slug], order.index(slug)))
-    in_question = score({"question": question}, topics)
-    best = scores[ranked[0]]
-    if best < ABSOLUTE_THRESHOLD:
-        return []
-    chosen = [ranked[0]]
-    for slug in ranked[1:]:
-        strong = scores[slug] >= ABSOLUTE_THRESHOLD and scores[slug] >= best * RELATIVE_THRESHOLD
-        named = in_question[slug] >= 3 and scores[slug] >= best * QUESTION_RELATIVE_THRESHOLD
-        if (strong or named) and len(chosen) < MAX_TOPICS:
-            chosen.append(slug)
-    return chosen
+def classify(question, prompt="", answer="", example=""):
+    """Up to three topic slugs suggested for an entry, most probable first; none when no
+    topic is probable enough (the entry is then flagged for an editor, never filed under a
+    default). Learnt from the seeds' editorial topics: questions.topic_classifier."""
+    from .topic_classifier import EntryText, trained
+
+    return trained().suggest([EntryText(question, prompt, answer, example)])[0]
