@@ -4,11 +4,13 @@
 
 The classifier (questions/topic_classifier.py) is learnt from the editorial topics
 (fixtures/topics_editorial.json), so it is scored by cross-validation: the seed entries are
-split into ``--folds`` folds, duplicates always in the same fold (questions.duplicates), and
-each fold is classified by a classifier trained on the other folds only. Repeated with
+split into ``--folds`` folds, duplicates and near-copies (half their character trigrams
+shared) always in the same fold, and each fold is classified by a classifier trained on the
+other folds only. Repeated with
 ``--repeats`` different shuffles; prints each topic's precision, recall and F1 pooled over
 every fold of a shuffle, as the mean over the shuffles and the lowest. No database needed.
-Target: F1 >= 0.85 for every topic.
+Still optimistic: the keyword lists and the classifier's settings were chosen with every
+seed entry in view. Target: F1 >= 0.85 for every topic.
 """
 
 import argparse
@@ -30,18 +32,38 @@ from questions.topic_classifier import TopicClassifier, seed_examples  # noqa: E
 from questions.topics import load_topics  # noqa: E402
 
 TARGET = 0.85
+NEAR_COPY = 0.5  # trigram Jaccard from which two entries count as copies
+
+
+def trigrams(text):
+    text = "".join(text.split())
+    return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
 def duplicate_groups(texts):
-    """A group number per entry: an entry and its duplicates share one."""
+    """A group number per entry: duplicates (questions.duplicates) and near-copies (half
+    their character trigrams shared) share one, so no fold is scored on a copy of an entry
+    it was trained on."""
     answers = [
         duplicates.Answer.of(i, i, t.prompt, t.answer, t.example) for i, t in enumerate(texts)
     ]
-    group = list(range(len(texts)))
+    parent = list(range(len(texts)))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
     for canonical, others in duplicates.group(answers):
         for other in others:
-            group[other.key] = canonical.key
-    return group
+            parent[root(other.key)] = root(canonical.key)
+    grams = [trigrams(f"{t.question}{t.body}") for t in texts]
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            union = len(grams[i] | grams[j])
+            if union and len(grams[i] & grams[j]) / union >= NEAR_COPY:
+                parent[root(j)] = root(i)
+    return [root(i) for i in range(len(texts))]
 
 
 def prf(truth, guess, slug):
@@ -83,7 +105,8 @@ def main():
             scores[slug].append(prf(truth, guess, slug))
         unsuggested.append(sum(not g for g in guess))
     print(f"{len(texts)} seed entries with text; {args.folds}-fold cross-validation "
-          f"(duplicates kept together), {args.repeats} shuffles")  # fmt: skip
+          f"(duplicates and near-copies kept together: {len(set(groups))} groups), "
+          f"{args.repeats} shuffles")  # fmt: skip
     print(
         f"{'topic':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'lowest F1':>10}  target {TARGET}"
     )

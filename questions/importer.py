@@ -34,7 +34,8 @@ from .models import (
     sha256,
 )
 from .seeds import SeedError, parse_seed
-from .topics import load_topics, topics_for
+from .topic_classifier import trained
+from .topics import load_topics, needs_classifier, topics_for
 from .translation_files import TranslationFileError, read_translation_file, translation_path
 
 STRUCTURE_FIELDS = (
@@ -144,6 +145,8 @@ def import_seeds(paths=None, progress=None):
             except TranslationFileError as exc:
                 english = None
                 report.english = TranslationReport(error=str(exc))
+            if needs_classifier(parsed):
+                trained()  # seconds of training: before the write transaction, not in it
             with transaction.atomic(), deferred_indexing(), recording(reason=IMPORT):
                 document, entries = _import_document(parsed, path, topics, report)
                 if report.english is None:

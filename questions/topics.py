@@ -54,6 +54,12 @@ def topics_for(filename, key, **texts):
     return classify(**texts), True
 
 
+def needs_classifier(parsed):
+    """Whether a parsed seed holds entries the editorial file does not list."""
+    listed = editorial_topics().get(parsed.filename.removesuffix(".txt"), {})
+    return any(e.key not in listed for e in parsed.entries)
+
+
 @cache
 def _keyword_tokens(keyword):
     return tuple(segment(keyword, for_search=False))

@@ -84,10 +84,9 @@ class Readings:
         return best[n]
 
     def alternatives(self, word):
-        """Other known words with the same pinyin as ``word`` (homophones). Known words are
-        looked up in the table, so answering a query never loads pypinyin (~55 MB)."""
-        reading = self.reading_of.get(word) or key(word)
-        return [w for w in self.table.get(reading, []) if w != word]
+        """Other known words with the same pinyin as ``word`` (a word of the table: read()
+        yields no other), looked up in the table, so a query never loads pypinyin (~55 MB)."""
+        return [w for w in self.table.get(self.reading_of.get(word), []) if w != word]
 
     def read(self, tokens):
         """[(first token index, last + 1, words)] for runs of Latin tokens that spell words.

@@ -113,17 +113,22 @@ class VectorIndex:
         best = np.maximum.reduceat(cosines, self.starts)
         return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
 
-    def related(self, pk):
-        """{index row pk: similarity} of every other entry to entry ``pk``: the best cosine
-        between any of its sentences and any of theirs (empty if ``pk`` has no vectors)."""
+    def related(self, pk, k, minimum=MIN_SIMILARITY):
+        """{index row pk: similarity} of the ``k`` other entries most similar to entry
+        ``pk`` (the best cosine between any of its sentences and any of theirs), if at
+        least ``minimum``; empty if ``pk`` has no vectors."""
         own = self.matrix[self.owners == pk]
         if not len(own):
             return {}
         with _blas_limit()(limits=1, user_api="blas"):  # as in similarities()
             cosines = (self.matrix @ own.T).max(axis=1)
         best = np.maximum.reduceat(cosines, self.starts)
-        pairs = zip(self.entry_pks.tolist(), best.tolist(), strict=True)
-        return {other: score for other, score in pairs if other != pk}
+        best[self.entry_pks == pk] = -1.0
+        top = (
+            np.argpartition(-best, min(k, len(best) - 1))[:k] if len(best) > k else range(len(best))
+        )
+        pairs = ((int(self.entry_pks[i]), float(best[i])) for i in top)
+        return {other: score for other, score in pairs if score >= minimum}
 
 
 def _load(database):

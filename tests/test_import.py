@@ -332,7 +332,7 @@ def test_entries_the_editorial_file_does_not_list_get_the_classifiers_suggestion
     assert [t.slug for t in e.topics.all()] == ["compute", "business"] and e.topics_suggested
 
 
-def test_an_entry_no_keyword_matches_gets_no_topic_and_is_flagged(seeded, tmp_path, admin_client):
+def test_an_entry_no_topic_fits_gets_none_and_is_flagged(seeded, tmp_path, admin_client):
     path = tmp_path / "901_new.txt"
     path.write_text("### 1. 今天天气怎么样？\n\n晴，有风。\n", encoding="utf-8")
     assert import_seeds([path])[0].error == ""

@@ -301,8 +301,20 @@ def test_a_query_prints_what_it_asks_for(seeded):
     sqs = SearchQuerySet().filter(content="数据隐私", source="000_a64cdc8e51d938e1.txt")
     sqs = sqs.exclude(id="questions.entry.3")
     assert str(sqs.query) == (
-        "'数据隐私' {'source': {'000_a64cdc8e51d938e1.txt'}} -['questions.entry.3']"
+        "'数据隐私' {'source': ['000_a64cdc8e51d938e1.txt']} -['questions.entry.3']"
     )
+
+
+def test_an_entry_like_no_other_has_no_related_entries(seeded, tmp_path):
+    from questions.importer import import_seeds
+    from search.related import related_entries
+
+    path = tmp_path / "901_new.txt"
+    path.write_text(
+        "### 1. 蜂鸟如何给花授粉？\n\n蜂鸟用长喙吸食花蜜，顺带传粉。\n", encoding="utf-8"
+    )
+    assert import_seeds([path])[0].error == ""
+    assert related_entries(entry("901", "1")) == []
 
 
 def test_rebuild_index_reports_progress_and_rate(seeded):

@@ -32,6 +32,7 @@ CONTENT_FIELDS = ("content", "text")
 # The engine's best this many matches are ranked (search.ranking); deeper pages end there.
 MAX_CANDIDATES = 200
 MLT_RESULTS = 10
+MLT_CANDIDATES = 4  # related entries: this many times the wanted number looked up
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
 # Index rows as ranking reads them, {pk: (ct, django_id, {field: frozenset of tokens})}, for
 # each database and the current content version: filled as searches load candidates, up
@@ -49,9 +50,9 @@ class CompiledQuery:
     exclude_ids: set = field(default_factory=set)  # haystack ids ("questions.entry.12")
 
     def __str__(self):
-        return (
-            f"{self.query.text if self.query else ''!r} {self.filters} -{sorted(self.exclude_ids)}"
-        )
+        text = self.query.text if self.query else ""
+        filters = {name: sorted(values) for name, values in sorted(self.filters.items())}
+        return f"{text!r} {filters} -{sorted(self.exclude_ids)}"
 
 
 class DatabaseSearchBackend(BaseSearchBackend):
@@ -304,8 +305,12 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if isinstance(additional_query_string, CompiledQuery):
             compiled.filters = additional_query_string.filters
             compiled.exclude_ids |= additional_query_string.exclude_ids
+        # haystack's run_mlt passes no offsets and loads every result it gets: keep it short.
+        limit = end_offset if end_offset is not None else MLT_RESULTS
         row = IndexEntry.objects.using(self.database).filter(doc_id=identifier).first()
-        similar = semantic.vector_index.get(self.database).related(row.pk) if row else {}
+        vectors = semantic.vector_index.get(self.database)
+        # A few times as many as wanted, so that filters can drop some.
+        similar = vectors.related(row.pk, k=MLT_CANDIDATES * limit) if row else {}
         if not similar:
             return {"results": [], "hits": 0}
         ordered = sorted(similar, key=lambda pk: (-similar[pk], pk))
@@ -323,8 +328,6 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 for pk, ct, django_id, topics in cursor.fetchall()
                 if not wanted or wanted & set(topics.split())
             }
-        # haystack's run_mlt passes no offsets and loads every result it gets: keep it short.
-        limit = end_offset if end_offset is not None else MLT_RESULTS
         kept = [pk for pk in ordered if pk in found][start_offset:limit]
         result_class = result_class or SearchResult
         results = [result_class(*found[pk][0].split("."), found[pk][1], similar[pk]) for pk in kept]
