@@ -101,17 +101,17 @@ class VectorIndex:
         starts = np.flatnonzero(np.r_[True, self.owners[1:] != self.owners[:-1]]) if owners else []
         self.starts = np.asarray(starts, dtype=np.int64)
         self.entry_pks = self.owners[self.starts] if owners else self.owners
+        self.position = {pk: i for i, pk in enumerate(self.entry_pks.tolist())}
 
     def similarities(self, query_vector):
-        """{index row pk: best cosine} for every entry."""
+        """Every entry's best cosine to the query, as a Similarities mapping."""
         if not len(self.matrix):
-            return {}
+            return Similarities(self, np.zeros(0, np.float32))
         # One BLAS thread, as for the encoder: a second one costs more to wake than the
         # product takes, and while it spins it slows the rest of the request (two cores).
         with _blas_limit()(limits=1, user_api="blas"):
             cosines = self.matrix @ query_vector
-        best = np.maximum.reduceat(cosines, self.starts)
-        return dict(zip(self.entry_pks.tolist(), best.tolist(), strict=True))
+        return Similarities(self, np.maximum.reduceat(cosines, self.starts))
 
     def related(self, pk, k, minimum=MIN_SIMILARITY):
         """{index row pk: similarity} of the ``k`` other entries most similar to entry
@@ -138,14 +138,32 @@ def _load(database):
     return VectorIndex(rows.iterator())
 
 
+class Similarities:
+    """{index row pk: cosine} for every entry, kept as the index's array: a search asks for
+    a few entries' cosines and the nearest few, never for a dict of all (100,000 at scale)."""
+
+    def __init__(self, index, scores):
+        self.index, self.scores = index, scores
+
+    def get(self, pk, default=None):
+        i = self.index.position.get(pk)
+        return default if i is None else float(self.scores[i])
+
+    def __bool__(self):
+        return bool(len(self.scores))
+
+    def nearest(self, k=NEIGHBOURS, minimum=MIN_SIMILARITY):
+        """The pks of the ``k`` most similar entries, best first, if at least ``minimum``."""
+        if len(self.scores) > k:
+            top = np.argpartition(-self.scores, k)[:k]
+        else:
+            top = np.arange(len(self.scores))
+        top = top[np.lexsort((self.index.entry_pks[top], -self.scores[top]))]
+        return [int(self.index.entry_pks[i]) for i in top if self.scores[i] >= minimum]
+
+
 # {database: VectorIndex} for the current state of the index.
 vector_index = versioning.PerVersion(_load)
-
-
-def nearest(similarity, k=NEIGHBOURS, minimum=MIN_SIMILARITY):
-    """The pks of the ``k`` most similar entries, best first, if at least ``minimum``."""
-    best = sorted(similarity.items(), key=lambda kv: -kv[1])[:k]
-    return [pk for pk, score in best if score >= minimum]
 
 
 def warm_up():

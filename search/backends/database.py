@@ -195,14 +195,16 @@ class DatabaseSearchBackend(BaseSearchBackend):
         }
 
     def _similarity(self, text):
-        """{index row pk: cosine to the query} for every indexed entry (search.semantic)."""
+        """Every indexed entry's cosine to the query (a search.semantic.Similarities)."""
         vectors = semantic.vector_index.get(self.database)
         return vectors.similarities(semantic.embed([simplified(text)])[0])
 
     def _nearest(self, similarity, engine_scores, where, params):
         """{pk: topics} of the entries nearest in meaning that the lexical search missed,
         under the same filters."""
-        pks = [pk for pk in semantic.nearest(similarity) if pk not in engine_scores]
+        if not similarity:  # the semantic signal is off, or nothing is indexed
+            return {}
+        pks = [pk for pk in similarity.nearest() if pk not in engine_scores]
         if not pks:
             return {}
         conditions = [f"e.id IN ({', '.join(['%s'] * len(pks))})", *where]
