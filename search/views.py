@@ -19,7 +19,7 @@ from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_la
 from .expansion import understand
 from .highlight import highlight, snippet
 from .search_indexes import shown_entries
-from .text import MAX_QUERY_LENGTH
+from .text import MAX_QUERY_LENGTH, simplified
 
 RESULTS_PER_PAGE = 10
 # Offered when a search finds nothing, in the reader's language; each finds entries.
@@ -115,7 +115,10 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
 
 
 def _cache_key(query, topic, number):
-    raw = repr((get_language(), query.groups, topic.slug if topic else "", number))
+    """The words searched and the text the encoder reads (search.semantic): queries with
+    the same words can differ in meaning (怎么融资 / 融资), so in their results too."""
+    meant = simplified(query.reading or query.text)
+    raw = repr((get_language(), query.groups, meant, topic.slug if topic else "", number))
     return f"search:{versioning.current().token}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

@@ -79,6 +79,16 @@ def test_a_search_reads_the_content_version_once(client, seeded, path):
     assert len(reads) == 1
 
 
+def test_searches_with_the_same_words_but_other_meaning_are_cached_apart(seeded):
+    from search.expansion import understand
+    from search.views import _cache_key
+
+    plain, asked = understand("融资"), understand("怎么融资")
+    assert plain.groups == asked.groups  # 怎么 is a stop word…
+    assert _cache_key(plain, None, 1) != _cache_key(asked, None, 1)  # …not to the encoder
+    assert _cache_key(understand("融资 "), None, 1) == _cache_key(plain, None, 1)
+
+
 def test_a_bump_inside_a_pinned_version_is_seen(seeded):
     with versioning.pinned() as version:
         assert versioning.current() is version
