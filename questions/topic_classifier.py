@@ -10,7 +10,7 @@ least one half, at most three, most probable first; none at all when nothing rea
 and the entry is then flagged for an editor.
 
 ``bench/topics.py`` measures it by cross-validation: trained without the entries it is
-scored on (nor their duplicates).
+scored on (nor their duplicates and near-copies).
 """
 
 from dataclasses import dataclass
