@@ -113,22 +113,17 @@ class VectorIndex:
             cosines = self.matrix @ query_vector
         return Similarities(self, np.maximum.reduceat(cosines, self.starts))
 
-    def related(self, pk, k, minimum=MIN_SIMILARITY):
-        """{index row pk: similarity} of the ``k`` other entries most similar to entry
-        ``pk`` (the best cosine between any of its sentences and any of theirs), if at
-        least ``minimum``; empty if ``pk`` has no vectors."""
+    def related(self, pk):
+        """Every other entry's similarity to entry ``pk`` (the best cosine between any of its
+        sentences and any of theirs), as a Similarities mapping; empty if ``pk`` has none."""
         own = self.matrix[self.owners == pk]
         if not len(own):
-            return {}
+            return Similarities(self, np.zeros(0, np.float32))
         with _blas_limit()(limits=1, user_api="blas"):  # as in similarities()
             cosines = (self.matrix @ own.T).max(axis=1)
         best = np.maximum.reduceat(cosines, self.starts)
-        best[self.entry_pks == pk] = -1.0
-        top = (
-            np.argpartition(-best, min(k, len(best) - 1))[:k] if len(best) > k else range(len(best))
-        )
-        pairs = ((int(self.entry_pks[i]), float(best[i])) for i in top)
-        return {other: score for other, score in pairs if score >= minimum}
+        best[self.entry_pks == pk] = -np.inf  # never related to itself
+        return Similarities(self, best)
 
 
 def _load(database):

@@ -310,12 +310,13 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # haystack's run_mlt passes no offsets and loads every result it gets: keep it short.
         limit = end_offset if end_offset is not None else MLT_RESULTS
         row = IndexEntry.objects.using(self.database).filter(doc_id=identifier).first()
-        vectors = semantic.vector_index.get(self.database)
-        # A few times as many as wanted, so that filters can drop some.
-        similar = vectors.related(row.pk, k=MLT_CANDIDATES * limit) if row else {}
-        if not similar:
+        if row is None:
             return {"results": [], "hits": 0}
-        ordered = sorted(similar, key=lambda pk: (-similar[pk], pk))
+        similar = semantic.vector_index.get(self.database).related(row.pk)
+        # A few times as many as wanted, so that filters can drop some.
+        ordered = similar.nearest(k=MLT_CANDIDATES * limit) if similar else []
+        if not ordered:
+            return {"results": [], "hits": 0}
         where, params = self._filters(compiled, models)
         wanted = {slug for slug in compiled.filters.get("topics", ())}
         conditions = [f"e.id IN ({', '.join(['%s'] * len(ordered))})", *where]
@@ -332,7 +333,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
             }
         kept = [pk for pk in ordered if pk in found][start_offset:limit]
         result_class = result_class or SearchResult
-        results = [result_class(*found[pk][0].split("."), found[pk][1], similar[pk]) for pk in kept]
+        results = [
+            result_class(*found[pk][0].split("."), found[pk][1], similar.get(pk)) for pk in kept
+        ]
         return {"results": results, "hits": len(results)}
 
     def index_bytes(self):
