@@ -2,22 +2,30 @@ from django.db import models
 
 
 class IndexEntry(models.Model):
-    """One indexed document: the segmented text haystack prepared, plus filter fields.
+    """One indexed document: its segmented text by language and weight class, plus the
+    fields results are filtered on.
 
-    The full-text structure beside it is vendor-specific and created by migration
-    0002: an FTS5 table ``search_fts`` (rowid = this id) on SQLite, a weighted
-    ``tsvector`` column ``vector`` with a GIN index on PostgreSQL. Both are written
-    by ``search.backends`` in the same transaction as this row.
+    The text columns are fixed (search.weights.COLUMNS): ``zh_a`` … ``zh_d`` for the
+    Chinese, ``en_a`` … ``en_d`` for the English, A the question and its phrasings down to
+    D the rest. Which SearchIndex field lands in which column is the field's declaration
+    (search.fields.WeightedField), so adding a field needs no migration. The full-text
+    structure beside them is vendor-specific and created by migration: an FTS5 table
+    ``search_fts`` with the same columns (rowid = this id) on SQLite, a ``tsvector``
+    column ``vector`` labelled A–D on PostgreSQL; both written by ``search.backends`` in
+    the same transaction as this row.
     """
 
     doc_id = models.CharField(max_length=100, unique=True)  # haystack id: "questions.entry.12"
     django_ct = models.CharField(max_length=100)
     django_id = models.CharField(max_length=40)
-    question = models.TextField(blank=True)
-    prompt = models.TextField(blank=True)
-    answer = models.TextField(blank=True)
-    example = models.TextField(blank=True)
-    body = models.TextField(blank=True)
+    zh_a = models.TextField(blank=True)
+    zh_b = models.TextField(blank=True)
+    zh_c = models.TextField(blank=True)
+    zh_d = models.TextField(blank=True)
+    en_a = models.TextField(blank=True)
+    en_b = models.TextField(blank=True)
+    en_c = models.TextField(blank=True)
+    en_d = models.TextField(blank=True)
     topics = models.CharField(max_length=200, blank=True)  # " data risk ", for LIKE filters
     source = models.CharField(max_length=200, blank=True, db_index=True)
     # search.semantic: the entry's sentence vectors (float16, 512 per sentence).

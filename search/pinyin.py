@@ -29,14 +29,12 @@ def key(word):
     return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore")).replace("v", "u")
 
 
-def words_of(prepared):
-    """The Chinese words (two characters or more) of prepared index data."""
-    from .backends.database import TEXT_FIELDS
-
+def words_of(rows):
+    """The Chinese words (two characters or more) of index rows, {column: tokens} each."""
     words = set()
-    for data in prepared:
-        for name in TEXT_FIELDS:
-            words.update(w for w in (data.get(name) or "").split() if _HAN_WORD.match(w))
+    for texts in rows:
+        for tokens in texts.values():
+            words.update(w for w in tokens.split() if _HAN_WORD.match(w))
     return words
 
 

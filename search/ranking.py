@@ -5,13 +5,14 @@ words and the sentence encoder those nearest in meaning (search.semantic); this 
 ranks them together on the index's own tokens, so SQLite and PostgreSQL agree. An
 entry's score adds up:
 
-- weighted coverage: each query word counts by its rarity (idf) times the best field
-  it occurs in (question 3, prompt 2, answer/example/body 1), an exact word more than
-  its sub-words or a synonym;
+- weighted coverage: each query word counts by its rarity (idf) times the weight of the
+  best column it occurs in (search.weights: class A, the question and its phrasings, down
+  to D), an exact word more than its sub-words or a synonym;
 - a bonus for holding every informative query word (one found in at most a quarter of
   the entries: in this corpus "模型" and "创业" are in nearly all);
-- focus: how much of the entry's question the query covers, so "大模型是什么" finds
-  "什么是AI大模型？" before a long question that merely mentions 大模型;
+- focus: how much of the entry's question (class A, both languages) the query covers,
+  so "大模型是什么" finds "什么是AI大模型？" before a long question that merely mentions
+  大模型;
 - meaning: the cosine between the query and the entry's closest sentence, which is
   what ranks a question asked in other words ("钱不够了怎么办" → 融资);
 - a little of the engine's own score, to break ties.
@@ -20,13 +21,15 @@ entry's score adds up:
 import math
 from dataclasses import dataclass
 
-FIELD_WEIGHTS = {"question": 3.0, "prompt": 2.0, "answer": 1.0, "example": 1.0, "body": 1.0}
+from .weights import COLUMNS, WEIGHTS, class_of, weight_of
+
 EXACT, SPLIT, SYNONYM = 1.0, 0.8, 0.5
 GENERIC_SHARE = 0.25
 FOCUS_WEIGHT = 0.3
 ENGINE_WEIGHT = 0.05
 COMPLETE_WEIGHT = 2.0
 SEMANTIC_WEIGHT = 1.5
+COLUMN_WEIGHTS = {name: weight_of(name) for name in COLUMNS}
 
 
 @dataclass
@@ -35,18 +38,23 @@ class Candidate:
     ct: str
     django_id: str
     engine_score: float
-    fields: dict  # field name → its tokens
+    columns: dict  # index column (search.weights.COLUMNS) → its tokens
     final_score: float = 0.0  # set by rank(); 0 for matches past the ranked ones
 
     def __post_init__(self):
-        self.fields = {name: frozenset(tokens) for name, tokens in self.fields.items()}
+        self.columns = {name: frozenset(tokens) for name, tokens in self.columns.items()}
+        # The entry's question and its phrasings in either language (focus reads it).
+        self.question = frozenset().union(
+            *(tokens for name, tokens in self.columns.items() if class_of(name) == "A")
+        )
 
     def weight_of(self, alternative):
-        """The best field weight among fields holding every token of the alternative."""
+        """The best weight among the columns holding every token of the alternative."""
         return max(
-            (w for name, w in FIELD_WEIGHTS.items() if self.fields[name].issuperset(alternative)),
+            (COLUMN_WEIGHTS[name] for name, tokens in self.columns.items()
+             if tokens.issuperset(alternative)),
             default=0.0,
-        )
+        )  # fmt: skip
 
 
 def _alternative_factor(index, alternative):
@@ -80,13 +88,13 @@ def rank(candidates, groups, indexed, df, similarity=None):
     )
     query_tokens = {t for group in groups for alt in group for t in alt}
     top_engine = max(abs(c.engine_score) for c in candidates) or 1.0
-    total_idf = sum(idf) * max(FIELD_WEIGHTS.values()) or 1.0
+    total_idf = sum(idf) * max(WEIGHTS.values()) or 1.0
 
     def key(c):
         w = weights[c.pk]
         complete = all(w[i] > 0 for i in informative)
         coverage = sum(idf[i] * w[i] for i in range(len(groups))) / total_idf
-        question = c.fields["question"]
+        question = c.question
         focus = len(question & query_tokens) / len(question) if question else 0.0
         score = (
             coverage

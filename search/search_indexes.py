@@ -5,7 +5,7 @@ from questions.markup import plain_text
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
 
 from . import semantic
-from .text import index_tokens
+from .fields import WeightedField, weighted_fields
 
 # A search result or related entry shows the entry's questions, text and topics and its
 # document's name and title: not the rendered HTML, nor the document's own text (up to
@@ -26,31 +26,29 @@ def shown_entries():
     )
 
 
-def _both(obj, field):
-    """The Chinese text of ``field`` and its English, read from their own columns (the
-    language active while saving does not matter)."""
-    texts = (
-        in_language(obj, field, SOURCE_LANGUAGE),
-        in_language(obj, field, TRANSLATION_LANGUAGE),
-    )
-    return "\n".join(t for t in texts if t)
+ZH, EN = SOURCE_LANGUAGE, TRANSLATION_LANGUAGE
 
 
 class EntryIndex(indexes.SearchIndex, indexes.Indexable):
-    """Published entries, one per repeated text; every text field pre-segmented by jieba.
+    """Published entries, one per repeated text.
 
-    Each field holds the Chinese and the English text; the question field also holds the
-    entry's "also asked as" phrasings in both languages. The prepared values are
-    whitespace-separated normalised tokens, so any haystack backend with a whitespace
-    analyzer could index them as they are.
+    Each text is a WeightedField of one language and weight class (search.weights): the
+    question with its "also asked as" phrasings and the headings folded into it (A), the
+    prompt (B), a question's answer (C), the example and an article section's body (D),
+    each in Chinese and in English. Fields prepare plain text; the backend segments it.
     """
 
     text = indexes.CharField(document=True)
-    question = indexes.CharField()
-    prompt = indexes.CharField()
-    answer = indexes.CharField()
-    example = indexes.CharField()
-    body = indexes.CharField()
+    question_zh = WeightedField(weight_class="A", language=ZH)
+    question_en = WeightedField(weight_class="A", language=EN)
+    prompt_zh = WeightedField(weight_class="B", language=ZH)
+    prompt_en = WeightedField(weight_class="B", language=EN)
+    answer_zh = WeightedField(weight_class="C", language=ZH)
+    answer_en = WeightedField(weight_class="C", language=EN)
+    example_zh = WeightedField(weight_class="D", language=ZH)
+    example_en = WeightedField(weight_class="D", language=EN)
+    body_zh = WeightedField(weight_class="D", language=ZH)
+    body_en = WeightedField(weight_class="D", language=EN)
     topics = indexes.MultiValueField(faceted=True)
     source = indexes.CharField(faceted=True)
     # The sentences the entry is embedded from (search.semantic); not full-text indexed.
@@ -80,41 +78,68 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         else:
             self.remove_object(instance, using=using, **kwargs)
 
-    def prepare_text(self, obj):
-        return " ".join(
-            v for v in (self.prepared_data.get(f) for f in ("question", "prompt", "answer",
-                                                            "example", "body")) if v
-        )  # fmt: skip
+    def prepare(self, obj):
+        """The document field last, once the weighted fields it joins are prepared
+        (haystack prepares fields in the order they are declared)."""
+        data = super().prepare(obj)
+        texts = (data.get(name) for name in weighted_fields(self))
+        data[self.get_content_field()] = "\n".join(t for t in texts if t)
+        return data
 
-    def prepare_question(self, obj):
+    @staticmethod
+    def _question(obj, language):
         """The question, its phrasings, and the headings of the entries folded into it."""
-        phrasings = [p.text for p in obj.phrasings.all()]
-        folded = [_both(other, "question") for other in obj.duplicates.all()]
-        return index_tokens("\n".join([_both(obj, "question"), *phrasings, *folded]))
+        phrasings = [p.text for p in obj.phrasings.all() if p.language == language]
+        folded = [in_language(other, "question", language) for other in obj.duplicates.all()]
+        texts = [in_language(obj, "question", language), *phrasings, *folded]
+        return "\n".join(t for t in texts if t)
 
-    def prepare_prompt(self, obj):
-        return index_tokens(plain_text(_both(obj, "prompt")))
+    @staticmethod
+    def _markup(obj, field, language):
+        return plain_text(in_language(obj, field, language))
 
-    def prepare_answer(self, obj):
-        if obj.kind == Entry.Kind.SECTION:
-            return ""
-        return index_tokens(plain_text(_both(obj, "answer")))
+    def _answer(self, obj, language, section):
+        """The answer text of a question (``section`` False) or of an article section
+        (``section`` True): a section's text is its body, not an answer to a question."""
+        is_section = obj.kind == Entry.Kind.SECTION
+        return self._markup(obj, "answer", language) if is_section == section else ""
 
-    def prepare_example(self, obj):
-        return index_tokens(plain_text(_both(obj, "example")))
+    def prepare_question_zh(self, obj):
+        return self._question(obj, ZH)
 
-    def prepare_body(self, obj):
-        """An article section's text is its body, not an answer to a question."""
-        if obj.kind != Entry.Kind.SECTION:
-            return ""
-        return index_tokens(plain_text(_both(obj, "answer")))
+    def prepare_question_en(self, obj):
+        return self._question(obj, EN)
+
+    def prepare_prompt_zh(self, obj):
+        return self._markup(obj, "prompt", ZH)
+
+    def prepare_prompt_en(self, obj):
+        return self._markup(obj, "prompt", EN)
+
+    def prepare_answer_zh(self, obj):
+        return self._answer(obj, ZH, section=False)
+
+    def prepare_answer_en(self, obj):
+        return self._answer(obj, EN, section=False)
+
+    def prepare_example_zh(self, obj):
+        return self._markup(obj, "example", ZH)
+
+    def prepare_example_en(self, obj):
+        return self._markup(obj, "example", EN)
+
+    def prepare_body_zh(self, obj):
+        return self._answer(obj, ZH, section=True)
+
+    def prepare_body_en(self, obj):
+        return self._answer(obj, EN, section=True)
 
     def prepare_embedded(self, obj):
         """Questions (its own and those folded into it) and phrasings in both languages,
         and the opening of its answer: what the entry means, in a few sentences."""
-        languages = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
+        languages = (ZH, EN)
         questions = [in_language(obj, "question", lang) for lang in languages]
-        questions += [in_language(o, "question", SOURCE_LANGUAGE) for o in obj.duplicates.all()]
+        questions += [in_language(o, "question", ZH) for o in obj.duplicates.all()]
         answers = [in_language(obj, "answer", lang) or in_language(obj, "prompt", lang)
                    for lang in languages]  # fmt: skip
         phrasings = [p.text for p in obj.phrasings.all()]

@@ -72,10 +72,10 @@ def test_an_edit_is_found_by_meaning_at_once(seeded):
 
 def test_exact_count_for_a_common_word(seeded, client):
     from search.models import IndexEntry
+    from search.weights import COLUMNS
 
-    fields = ("question", "prompt", "answer", "example", "body")
     holding = [
-        r for r in IndexEntry.objects.all() if any("数据" in getattr(r, f).split() for f in fields)
+        r for r in IndexEntry.objects.all() if any("数据" in getattr(r, c).split() for c in COLUMNS)
     ]
     data = json.loads(client.get(reverse("api-search"), {"q": "数据"}).content)
     assert data["count"] == len(holding) == 98

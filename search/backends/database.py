@@ -20,13 +20,14 @@ from haystack.utils import get_identifier, get_model_ct
 from questions import versioning
 from search import pinyin, semantic
 from search.expansion import signal_enabled, understand
+from search.fields import column_texts
 from search.models import IndexEntry
 from search.ranking import GENERIC_SHARE, Candidate, rank
 from search.text import Query, simplified
+from search.weights import COLUMNS
 
 from . import vendor_module
 
-TEXT_FIELDS = ("question", "prompt", "answer", "example", "body")
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
 # The engine's best this many matches are ranked (search.ranking); deeper pages end there.
@@ -34,7 +35,7 @@ MAX_CANDIDATES = 200
 MLT_RESULTS = 10
 MLT_CANDIDATES = 4  # related entries: this many times the wanted number looked up
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
-# Index rows as ranking reads them, {pk: (ct, django_id, {field: frozenset of tokens})}, for
+# Index rows as ranking reads them, {pk: (ct, django_id, {column: frozenset of tokens})}, for
 # each database and the current content version: filled as searches load candidates, up
 # to ROWS_HELD rows (the seeds' 179 take 1.9 MB, tokens interned).
 _rows = versioning.PerVersion(lambda database: {})
@@ -76,24 +77,23 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # Segment first, then write: the write transaction (one writer at a time on
         # SQLite) stays short, so rebuild_index workers segment in parallel.
         prepared = [index.full_prepare(obj) for obj in iterable]
+        texts = [column_texts(index, data) for data in prepared]
         vectors = [semantic.to_bytes(data.get("embedded") or []) for data in prepared]
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            for data, entry_vectors in zip(prepared, vectors, strict=True):
-                fields = {name: data.get(name) or "" for name in TEXT_FIELDS}
-                topics = data.get("topics") or []
+            for data, columns, entry_vectors in zip(prepared, texts, vectors, strict=True):
                 row, _ = IndexEntry.objects.using(self.database).update_or_create(
                     doc_id=data[ID],
                     defaults={
                         "django_ct": data[DJANGO_CT],
                         "django_id": str(data[DJANGO_ID]),
-                        **fields,
-                        "topics": " ".join(topics),
+                        **columns,
+                        "topics": " ".join(data.get("topics") or []),
                         "source": data.get("source") or "",
                         "vectors": entry_vectors,
                     },
                 )
-                self.vendor.write(cursor, row.pk, fields, topics)
-            pinyin.remember(pinyin.words_of(prepared), using=self.database)
+                self.vendor.write(cursor, row.pk, columns)
+            pinyin.remember(pinyin.words_of(texts), using=self.database)
             versioning.bump()
         if self.progress:
             self.progress(len(prepared))
@@ -259,11 +259,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
             rows = (
                 IndexEntry.objects.using(self.database)
                 .filter(pk__in=missing)
-                .values_list("pk", "django_ct", "django_id", *TEXT_FIELDS)
+                .values_list("pk", "django_ct", "django_id", *COLUMNS)
             )
             for pk, ct, django_id, *texts in rows:
                 tokens = [frozenset(map(sys.intern, text.split())) for text in texts]
-                loaded[pk] = (ct, django_id, dict(zip(TEXT_FIELDS, tokens, strict=True)))
+                loaded[pk] = (ct, django_id, dict(zip(COLUMNS, tokens, strict=True)))
                 if len(held) < ROWS_HELD:
                     held[pk] = loaded[pk]
         candidates = []
@@ -274,7 +274,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
         return candidates
 
     def _filters(self, compiled, models):
-        """SQL conditions on the index rows (topics are matched by the engine instead)."""
+        """SQL conditions on the index rows. Topics are not among them: every match is
+        counted per topic (the facets), then those of other topics are dropped, from the
+        index row's ``topics`` read with the matches."""
         where, params = [], []
         for name, values in compiled.filters.items():
             if name != "topics":

@@ -1,29 +1,18 @@
 """PostgreSQL: a weighted tsvector column with a GIN index, ranked by ts_rank.
 
+The vector (created by migration) labels each lexeme with the weight class of the
+column it came from (search.weights: the classes are tsvector's own A–D), and ts_rank
+weighs the labels by the same map.
+
 Where the ``rum`` extension is installed (Debian: postgresql-15-rum), migration 0003
 indexes the vector with RUM instead, and the best matches come straight out of the
 index in ``<=>`` order rather than by ranking every match.
 """
 
-CREATE = [
-    "ALTER TABLE search_indexentry ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
-    "CREATE INDEX search_indexentry_vector ON search_indexentry USING GIN (vector)",
-]
-DROP = [
-    "DROP INDEX IF EXISTS search_indexentry_vector",
-    "ALTER TABLE search_indexentry DROP COLUMN IF EXISTS vector",
-]
+from search.weights import CLASSES, COLUMNS, class_of, relative
+
+# The RUM index migration 0003 creates where the extension is available.
 RUM_INDEX = "search_indexentry_vector_rum"
-RUM_AVAILABLE = "SELECT 1 FROM pg_available_extensions WHERE name = 'rum'"
-USE_RUM = [
-    "CREATE EXTENSION IF NOT EXISTS rum",
-    f"CREATE INDEX {RUM_INDEX} ON search_indexentry USING rum (vector rum_tsvector_ops)",
-    "DROP INDEX IF EXISTS search_indexentry_vector",
-]
-USE_GIN = [
-    "CREATE INDEX IF NOT EXISTS search_indexentry_vector ON search_indexentry USING GIN (vector)",
-    f"DROP INDEX IF EXISTS {RUM_INDEX}",
-]
 _rum_in_use = {}
 
 # The full-text table, its id column, and how to reach the index rows for SQL filters.
@@ -31,15 +20,11 @@ TABLE = "search_indexentry e"
 ID = "e.id"
 FILTER_JOIN = ""
 MATCH = "e.vector @@ %s::tsquery"
-# Weights for D, C, B, A: body, answer/example, prompt, question.
-SCORE = "ts_rank('{0.1, 0.3, 0.5, 1.0}', e.vector, %s::tsquery)"
+# ts_rank's weights are {D, C, B, A}, each at most 1.
+_RANK_WEIGHTS = ", ".join(f"{relative(c):.4f}" for c in reversed(CLASSES))
+SCORE = f"ts_rank('{{{_RANK_WEIGHTS}}}', e.vector, %s::tsquery)"
 SCORE_USES_QUERY = True
-
-# Field → tsvector weight: question A, prompt B, answer and example C, body D.
-WEIGHTS = {"question": "A", "prompt": "B", "answer": "C", "example": "C", "body": "D"}
 MAX_POSITION = 16383
-# Topics are lexemes no query word can produce (a query token never holds a colon).
-TOPIC_PREFIX = "topic:"
 
 
 def ordering(cursor, match_text):
@@ -111,21 +96,23 @@ def _count(cursor, group, limit):
     return cursor.fetchone()[0]
 
 
-def tsvector_literal(fields, topics):
+def tsvector_literal(texts):
+    """The vector of one row: each token of each column labelled with its class."""
     positions = {}
     n = 0
-    for name, weight in WEIGHTS.items():
-        for token in fields[name].split():
+    for name in COLUMNS:
+        label = class_of(name)
+        for token in texts[name].split():
             n += 1
-            positions.setdefault(token, []).append(f"{min(n, MAX_POSITION)}{weight}")
-    lexemes = [f"{_quote(t)}:{','.join(p[:256])}" for t, p in positions.items()]
-    return " ".join(lexemes + [_quote(TOPIC_PREFIX + slug) for slug in topics])
+            positions.setdefault(token, []).append(f"{min(n, MAX_POSITION)}{label}")
+    return " ".join(f"{_quote(t)}:{','.join(p[:256])}" for t, p in positions.items())
 
 
-def write(cursor, pk, fields, topics):
+def write(cursor, pk, texts):
+    """Replace the row's vector: ``texts`` is {column: tokens}."""
     cursor.execute(
         "UPDATE search_indexentry SET vector = %s::tsvector WHERE id = %s",
-        [tsvector_literal(fields, topics), pk],
+        [tsvector_literal(texts), pk],
     )
 
 

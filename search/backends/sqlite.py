@@ -1,21 +1,19 @@
-"""SQLite FTS5: the index's full-text half, ranked by bm25()."""
+"""SQLite FTS5: the index's full-text half, ranked by bm25().
 
-CREATE = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "question, prompt, answer, example, body, topics, "
-    "tokenize = 'unicode61 remove_diacritics 0')",
-]
-DROP = ["DROP TABLE IF EXISTS search_fts"]
+The FTS5 table ``search_fts`` (created by migration) has the index's text columns
+(search.weights.COLUMNS) in that order; bm25() weighs each by its class.
+"""
+
+from search.weights import COLUMNS, weight_of
 
 # The full-text table, its id column, and how to reach the index rows for SQL filters.
 TABLE = "search_fts"
 ID = "search_fts.rowid"
 FILTER_JOIN = "JOIN search_indexentry e ON e.id = search_fts.rowid"
 MATCH = "search_fts MATCH %s"
-# bm25() is lower for better matches; weights per column: question highest, topics none.
-SCORE = "-bm25(search_fts, 10.0, 4.0, 2.0, 1.5, 1.0, 0.0)"
+# bm25() is lower for better matches; its weights are positional, one per column.
+SCORE = f"-bm25(search_fts, {', '.join(repr(weight_of(c)) for c in COLUMNS)})"
 SCORE_USES_QUERY = False
-TEXT_COLUMNS = ("question", "prompt", "answer", "example", "body")
 
 
 def ordering(cursor, match_text):
@@ -28,13 +26,14 @@ def _quote(token):
 
 
 def compile_query(groups, all_groups):
-    """FTS5 MATCH text for groups of alternatives; every token quoted, never raw input."""
+    """FTS5 MATCH text for groups of alternatives, over every text column of both
+    languages; every token quoted, never raw input."""
     joiner = " AND " if all_groups else " OR "
     text = joiner.join(
         "(" + " OR ".join("(" + " AND ".join(map(_quote, alt)) + ")" for alt in group) + ")"
         for group in groups
     )
-    return f"{{{' '.join(TEXT_COLUMNS)}}} : ({text})"
+    return f"{{{' '.join(COLUMNS)}}} : ({text})"
 
 
 def index_size(cursor):
@@ -54,13 +53,17 @@ def document_frequencies(cursor, groups, limit, size):
     return counts
 
 
-def write(cursor, pk, fields, topics):
+# Column names are constants (search.weights); every value is a parameter.
+_INSERT = (
+    f"INSERT INTO search_fts (rowid, {', '.join(COLUMNS)}) "  # noqa: S608
+    f"VALUES (%s, {', '.join(['%s'] * len(COLUMNS))})"
+)
+
+
+def write(cursor, pk, texts):
+    """Replace the row's text: ``texts`` is {column: tokens}."""
     cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
-    cursor.execute(
-        "INSERT INTO search_fts (rowid, question, prompt, answer, example, body, topics) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [pk, *(fields[name] for name in TEXT_COLUMNS), " ".join(topics)],
-    )
+    cursor.execute(_INSERT, [pk, *(texts[name] for name in COLUMNS)])
 
 
 def delete(cursor, pks):
