@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from questions.models import TRANSLATION_LANGUAGE, Entry
+from questions.models import TRANSLATION_LANGUAGE
+from questions.views import public_entries, with_topics
 
 from .models import Term
 from .usage import usage
@@ -41,10 +42,10 @@ class TermView(TemplateView):
     def get_context_data(self, **kwargs):
         term = get_object_or_404(Term, pk=kwargs["pk"])
         pks = usage.get().get(term.pk, [])
-        entries = Entry.objects.select_related("document").prefetch_related("topics").in_bulk(pks)
+        entries = public_entries().in_bulk(pks)
         return super().get_context_data(
             term=term,
             english=get_language() == TRANSLATION_LANGUAGE,
-            entries=[entries[pk] for pk in pks],
+            entries=with_topics(entries[pk] for pk in pks if pk in entries),
             **kwargs,
         )

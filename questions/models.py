@@ -2,12 +2,13 @@ import hashlib
 import re
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
+
+from kb.links import reverse
 
 from .markup import plain_text, render_markdown
 from .seeds import EntryLayout

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
@@ -10,6 +12,7 @@ from django.views.generic import DetailView, TemplateView
 
 from search.related import related_entries
 
+from . import versioning
 from .languages import api_languages
 from .models import (
     SOURCE_LANGUAGE,
@@ -34,23 +37,44 @@ def topics_with_counts():
     )
 
 
-# What a listing never shows: the rendered HTML and the prompt and example texts.
+# What a listing never shows: the rendered HTML and the prompt and example texts (a
+# translated field's name defers its column in every language and the original column,
+# which otherwise holds a second copy of the Chinese HTML), and the document's own text.
 LISTING_DEFERS = [
-    f"{name}_{language}"
-    for name in ("prompt", "example", "prompt_html", "answer_html", "example_html")
-    for language in ("zh_hans", "en")
-] + ["document__original_text", "document__intro_zh_hans", "document__intro_en"]
+    "prompt", "example", "prompt_html", "answer_html", "example_html",
+    "document__original_text", "document__intro", "document__outro",
+]  # fmt: skip
 
 
 def public_entries():
-    """Listed entries with what listings show (and nothing they do not)."""
+    """Listed entries with what listings show (and nothing they do not); their topics
+    come from with_topics()."""
     return (
-        Entry.objects.listed()
-        .select_related("document")
-        .defer(*LISTING_DEFERS)
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
-        .in_document_order()
+        Entry.objects.listed().select_related("document").defer(*LISTING_DEFERS).in_document_order()
     )
+
+
+def _all_topics():
+    return list(Topic.objects.order_by("position", "slug"))
+
+
+topic_list = versioning.PerVersion(_all_topics)
+
+
+def with_topics(entries):
+    """``entries`` as a list, each with ``shown_topics``, its topics in topic order: one
+    query for the pairs, and the five Topic rows shared by every entry and request of a
+    content version (a prefetch builds a Topic per entry and topic: on a topic page that
+    was 1.6 of its 17 ms)."""
+    entries = list(entries)
+    pairs = Entry.topics.through.objects.filter(entry__in=[e.pk for e in entries])
+    held = defaultdict(set)
+    for entry_id, topic_id in pairs.values_list("entry_id", "topic_id"):
+        held[entry_id].add(topic_id)
+    topics = topic_list.get()
+    for entry in entries:
+        entry.shown_topics = [t for t in topics if t.pk in held[entry.pk]]
+    return entries
 
 
 class HomeView(TemplateView):
@@ -62,7 +86,7 @@ class HomeView(TemplateView):
             documents=Document.objects.annotate(
                 entry_count=Count("entries", filter=PUBLIC)
             ).order_by("filename"),
-            recent=public_entries().order_by("-updated_at", "pk")[:6],
+            recent=with_topics(public_entries().order_by("-updated_at", "pk")[:6]),
             **kwargs,
         )
 
@@ -87,7 +111,7 @@ class TopicView(DetailView):
             page = Paginator(entries, TOPIC_PAGE_SIZE).page(self.request.GET.get("page") or 1)
         except InvalidPage as exc:
             raise Http404(_("没有这一页。")) from exc
-        listed = list(page.object_list)
+        listed = with_topics(page.object_list)
         return super().get_context_data(
             page_obj=page,
             entries=listed,
@@ -148,11 +172,7 @@ class DocumentView(DetailView):
         return get_object_or_404(Document, filename=f"{self.kwargs['slug']}.txt")
 
     def get_context_data(self, **kwargs):
-        entries = (
-            self.object.entries.published()
-            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
-            .order_by("position")
-        )
+        entries = self.object.entries.published().order_by("position")
         return super().get_context_data(entries=entries, **kwargs)
 
 

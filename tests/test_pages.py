@@ -382,12 +382,15 @@ def queries(client, path):
         ("/en/", 5),
         ("/topics/business/", 5),
         ("/topics/business/?page=2", 5),
-        (DOC_001, 4),
+        (DOC_001, 3),
     ],
 )
 def test_listing_pages_query_count_is_small(
     client, seeded, django_assert_max_num_queries, path, limit
 ):
+    """Counted on the second request: the first of a content version also reads what
+    every request of that version shares (the topic list, questions.views.topic_list)."""
+    client.get(path)
     with django_assert_max_num_queries(limit):
         client.get(path)
 
@@ -420,3 +423,26 @@ def plain_summary(e):
     from questions.markup import plain_text
 
     return plain_text(e.answer)
+
+
+def test_links_follow_the_language_and_the_script_prefix(db):
+    """kb.links.reverse() remembers each URL, but per language and script prefix: an
+    English page links English pages, a site mounted under /kb/ links under /kb/."""
+    from django.urls import get_script_prefix, set_script_prefix
+    from django.utils import translation
+
+    from kb.links import reverse
+
+    with translation.override("zh-hans"):
+        assert reverse("questions:entry", args=[19]) == "/entries/19/"
+    with translation.override("en"):
+        assert reverse("questions:entry", args=[19]) == "/en/entries/19/"
+    prefix = get_script_prefix()
+    set_script_prefix("/kb/")
+    try:
+        with translation.override("en"):
+            assert reverse("questions:entry", args=[19]) == "/kb/en/entries/19/"
+    finally:
+        set_script_prefix(prefix)
+    with translation.override("en"):
+        assert reverse("questions:entry", args=[19]) == "/en/entries/19/"
