@@ -64,14 +64,22 @@ def stopwords():
 
 @cache
 def synonyms():
-    """word → the other words of its synonym groups."""
+    """word → the words it also searches: the other words of its synonym groups, and for
+    a colloquial word (a "one_way" group's first) the standard terms the entries use."""
     path = settings.BASE_DIR / "fixtures" / "synonyms.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
     table = {}
-    for group in json.loads(path.read_text(encoding="utf-8"))["groups"]:
+
+    def add(word, others):
+        held = table.setdefault(word, [])
+        held += [w for w in others if w != word and w not in held]
+
+    for group in data["groups"]:
         words = [normalise(w) for w in group]
         for word in words:
-            table.setdefault(word, [])
-            table[word] += [w for w in words if w != word and w not in table[word]]
+            add(word, words)
+    for colloquial, *standard in data.get("one_way", []):
+        add(normalise(colloquial), [normalise(w) for w in standard])
     return table
 
 

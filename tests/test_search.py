@@ -421,3 +421,24 @@ def test_held_out_relevance_set_names_real_entries(seeded):
     assert len(queries) == 138
     for item in queries:
         assert all(entry_pk(ref) for ref in item["expected"]), item
+
+
+def test_colloquial_words_search_the_entries_terms_one_way():
+    """A colloquial word (fixtures/synonyms.json "one_way") also searches the terms the
+    entries use for it; the standard term never searches the slang. 拉投资 is kept whole
+    by fixtures/userdict.txt."""
+    group = parse_query("拉投资").groups[0]
+    assert group[0] == ("拉投资",)
+    assert ("融资",) in group and ("风险投资",) in group
+    assert all("拉投资" not in alternative for alternative in parse_query("融资").groups[0])
+    assert all("烧钱" not in alternative for alternative in parse_query("资金").groups[0])
+
+
+def test_slang_finds_the_entry_written_in_formal_words(seeded):
+    assert set(found("拉投资")[:3]) == {
+        entry("000", "19").pk,  # 融资问题
+        entry("002", "12").pk,  # 风险投资如何获得
+        entry("002", "8").pk,  # 资金筹措渠道
+    }
+    assert found("割韭菜") == [entry("000", "3").pk]  # 泡沫现象
+    assert found("踩红线")[0] == entry("002", "6").pk  # 风险管理
