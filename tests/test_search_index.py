@@ -139,12 +139,13 @@ def test_topic_filter_selects_exactly_the_topic_entries_among_the_matches(seeded
     """Topics filter on the index rows' ``topics``, not on tokens of the full-text half."""
     ethics = set(Entry.objects.filter(topics__slug="ethics").values_list("pk", flat=True))
     holding = {int(r.django_id) for r in IndexEntry.objects.all() if columns_holding(r, "数据")}
-    assert len(holding) == 98 and len(holding & ethics) == 15
+    wanted = holding & ethics  # 15 of the 98 with the editorial topics of this writing
+    assert len(holding) == 98 and 0 < len(wanted) < len(holding)
     signals = settings.KB_SEARCH_SIGNALS
     settings.KB_SEARCH_SIGNALS = signals - {"semantic"}
-    assert sorted(found("数据", topics="ethics")) == sorted(holding & ethics)
+    assert sorted(found("数据", topics="ethics")) == sorted(wanted)
     sqs = SearchQuerySet().filter(content=Raw("数据")).facet("topics")
-    assert dict(sqs.facet_counts()["fields"]["topics"])["ethics"] == 15
+    assert dict(sqs.facet_counts()["fields"]["topics"])["ethics"] == len(wanted)
     # With meaning on, its candidates are filtered alike: the topic's share of all matches.
     settings.KB_SEARCH_SIGNALS = signals
     expected = [pk for pk in found("数据") if pk in ethics]
