@@ -308,6 +308,8 @@ def test_import_reports_progress(seeded):
         ("002", "12", {"business"}),  # 风险投资 is fundraising, not risk
         ("001", "2.6", {"compute"}),  # 模型运维: operations count as compute
         ("001", "3", set()),  # an empty heading
+        ("001", "10.20", {"business", "data"}),  # 最佳实践: 数据管理 is a point of its own
+        ("001", "10.8", {"business", "ethics"}),  # 发展趋势: 多种类型的数据 only in passing
     ],
 )
 def test_seed_entries_have_their_editorial_topics(seeded, source, section, expected):
