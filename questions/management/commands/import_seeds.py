@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from glossary.importer import GlossaryFileError, import_glossary
 from questions.importer import import_seeds
+from search.reconcile import reconcile
 
 
 class Command(BaseCommand):
@@ -50,5 +51,10 @@ class Command(BaseCommand):
                     self.stdout.write(
                         self.style.WARNING(f"  conflict: {zh} — kept the admin's edit")
                     )
+        added, removed = reconcile()
+        if (added or removed) and options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(f"search index: {added} entries added, {removed} removed")
+            )
         if failed:
             raise CommandError(f"{len(failed)} of {len(reports)} files failed to import.")
