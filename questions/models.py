@@ -388,6 +388,11 @@ class Entry(EntryLayout, TranslationState, models.Model):
         return Truncator(plain_text(self.answer)).chars(120, truncate="…")
 
 
+# What a link to an entry shows (previous/next, related entries): its section number and
+# question in either language, and what its URL needs.
+LINK_FIELDS = ("id", "document_id", "position", "section", "question")
+
+
 class Phrasing(models.Model):
     """Another way a reader asks an entry's question ("也可以这样问 / Also asked as")."""
 

@@ -15,6 +15,7 @@ from search.related import related_entries
 from . import versioning
 from .languages import api_languages
 from .models import (
+    LINK_FIELDS,
     SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGE,
     Document,
@@ -148,13 +149,17 @@ class EntryView(DetailView):
 
     def get_context_data(self, **kwargs):
         entry = self.object
-        siblings = Entry.objects.listed().filter(document=entry.document)
+        # Previous and next show a section number and a question, nothing else.
+        siblings = Entry.objects.listed().filter(document=entry.document).only(*LINK_FIELDS)
         english = get_language() == TRANSLATION_LANGUAGE
         language = TRANSLATION_LANGUAGE if english else SOURCE_LANGUAGE
         return super().get_context_data(
             topic=entry.topics.all()[0] if entry.topics.all() else None,
             folded=list(
-                entry.duplicates.published().select_related("document").in_document_order()
+                entry.duplicates.published()
+                .select_related("document")
+                .defer(*LISTING_DEFERS, "answer")
+                .in_document_order()
             ),
             previous=siblings.filter(position__lt=entry.position).order_by("-position").first(),
             next=siblings.filter(position__gt=entry.position).order_by("position").first(),
