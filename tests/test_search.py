@@ -382,9 +382,16 @@ def test_postgresql_ranks_with_and_without_rum(seeded, monkeypatch, rum):
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    from search.backends import postgresql
+    from search.backends.postgresql import PostgresSearchBackend
 
-    monkeypatch.setitem(postgresql._rum_in_use, connection.settings_dict["NAME"], rum)
+    if rum:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s", [PostgresSearchBackend.rum_index]
+            )
+            if cursor.fetchone() is None:
+                pytest.skip("the rum extension is not installed here (migration search.0003)")
+    monkeypatch.setitem(PostgresSearchBackend._rum_in_use, connection.settings_dict["NAME"], rum)
     assert set(found("融资")[:2]) == {entry("002", "8").pk, entry("000", "19").pk}
     assert found("硬件需求")[0] == entry("002", "15").pk
 

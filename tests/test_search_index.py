@@ -1,19 +1,25 @@
-"""The index's shape: columns by language and weight class, fields that say where they go,
-no topic tokens in the full-text half, migrations that carry their own SQL."""
+"""The index's shape: a backend for each database vendor, columns by language and weight
+class, fields that say where they go, no topic tokens in the full-text half, migrations
+that carry their own SQL."""
 
 import ast
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from haystack import connections
+from haystack.constants import DEFAULT_ALIAS
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
 from questions.markup import plain_text
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Phrasing
+from search.backends.database import DatabaseEngine
+from search.backends.postgresql import PostgresSearchBackend
+from search.backends.sqlite import SQLiteSearchBackend
 from search.fields import WeightedField
 from search.models import IndexEntry
 from search.search_indexes import EntryIndex
@@ -112,6 +118,23 @@ def test_chinese_and_english_texts_land_in_their_own_columns(seeded, lexical_onl
     assert columns_holding(row, "quokka") == ["en_a", "en_c"]
     assert columns_holding(row, "袋鼠") == ["zh_a"]
     assert found("quokka") == found("袋鼠") == [e.pk]
+
+
+def test_the_engine_gives_the_backend_of_the_database_vendor():
+    expected = {"sqlite": SQLiteSearchBackend, "postgresql": PostgresSearchBackend}
+    backend = connections[DEFAULT_ALIAS].get_backend()
+    assert type(backend) is expected[connection.vendor]
+    assert type(DatabaseEngine(DEFAULT_ALIAS).get_backend()) is expected[connection.vendor]
+
+
+def test_the_engine_refuses_an_unsupported_database_vendor(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    with pytest.raises(ImproperlyConfigured) as refused:
+        DatabaseEngine(DEFAULT_ALIAS).get_backend()
+    assert str(refused.value) == (
+        "The database search backend supports SQLite and PostgreSQL, not mysql "
+        "(the search index's database 'default')."
+    )
 
 
 def test_an_article_section_is_body_text_not_an_answer(seeded):

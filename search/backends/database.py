@@ -1,8 +1,10 @@
 """The haystack engine: index and search in the project's database.
 
 The shared part (this module) speaks haystack: it turns a ``SearchQuerySet`` into
-a parsed query plus filters, runs it as SQL through the vendor module, and builds
-``SearchResult`` objects. The engine finds and roughly orders the candidates;
+a parsed query plus filters, runs it as SQL, and builds ``SearchResult`` objects. Each
+database vendor is a subclass of ``DatabaseSearchBackend`` with the SQL that differs
+(``search.backends.sqlite``, ``search.backends.postgresql``); ``DatabaseEngine`` picks
+the one for the index's database. The engine finds and roughly orders the candidates;
 ``search.ranking`` puts the best of them in their final order.
 """
 
@@ -10,6 +12,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -25,8 +28,6 @@ from search.models import IndexEntry
 from search.ranking import GENERIC_SHARE, Candidate, rank
 from search.text import Query, simplified
 from search.weights import COLUMNS
-
-from . import vendor_module
 
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
@@ -57,6 +58,12 @@ class CompiledQuery:
 
 
 class DatabaseSearchBackend(BaseSearchBackend):
+    """What every vendor shares: writing the index rows, searching them, building results.
+
+    A vendor's subclass supplies its full-text SQL, the attributes and methods under
+    "The vendor's SQL" below, and overrides the defaults there that do not fit it.
+    """
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.database = connection_options.get("DATABASE", "default")
@@ -67,9 +74,72 @@ class DatabaseSearchBackend(BaseSearchBackend):
     def connection(self):
         return connections[self.database]
 
-    @property
-    def vendor(self):
-        return vendor_module(self.connection)
+    # The vendor's SQL -----------------------------------------------------------------
+
+    # Where the full text lives, its id column, and how to reach the index rows (``e``)
+    # from there for SQL filters.
+    text_table: str
+    text_id: str
+    filter_join = ""
+    # What a match satisfies, and its engine score, higher for better matches; ``%s`` in
+    # either is the compiled query, and score_uses_query says whether the score has one.
+    match: str
+    score: str
+    score_uses_query = False
+    # The query syntax's "and" and "or" between quoted tokens (compile_query).
+    and_operator: str
+    or_operator: str
+
+    def quote(self, token):
+        """``token`` as a literal of the vendor's query syntax, never as syntax."""
+        raise NotImplementedError
+
+    def compile_query(self, groups, all_groups):
+        """Query text for groups of alternatives: every group (``all_groups``) or any; a
+        group matches through any of its alternatives, an alternative when it holds all
+        its tokens. Every token is quoted, never raw input."""
+        and_, or_ = self.and_operator, self.or_operator
+        return (and_ if all_groups else or_).join(
+            "(" + or_.join("(" + and_.join(map(self.quote, alt)) + ")" for alt in group) + ")"
+            for group in groups
+        )
+
+    def ordering(self, cursor, match_text):
+        """ORDER BY clause and its parameters: best score first."""
+        return f"score DESC, {self.text_id}", []
+
+    def index_size(self, cursor):
+        """How many entries the index holds."""
+        cursor.execute("SELECT COUNT(*) FROM search_indexentry")
+        return cursor.fetchone()[0]
+
+    def document_frequencies(self, cursor, groups, limit, size):
+        """How many of the ``size`` entries hold each group, counted up to ``limit``."""
+        return [self.count_matches(cursor, group, limit) for group in groups]
+
+    def count_matches(self, cursor, group, limit):
+        """How many entries hold ``group``, counted up to ``limit``."""
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.text_table} WHERE {self.match} "
+            "LIMIT %s) AS m",
+            [self.compile_query((group,), all_groups=True), limit],
+        )
+        return cursor.fetchone()[0]
+
+    def write_text(self, cursor, pk, texts):
+        """Replace the full text of index row ``pk``: ``texts`` is {column: tokens}."""
+        raise NotImplementedError
+
+    def delete_text(self, cursor, pks):
+        """Delete the full text of these index rows, before the rows themselves. Nothing
+        by default: where the full text lives on the index row, it goes with it."""
+
+    def clear_text(self, cursor):
+        """Delete every row's full text, before the rows. Nothing by default, as above."""
+
+    def index_bytes(self):
+        """The index's size on disk: its tables and their indexes, in bytes."""
+        raise NotImplementedError
 
     # Writing ------------------------------------------------------------------------
 
@@ -92,7 +162,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                         "vectors": entry_vectors,
                     },
                 )
-                self.vendor.write(cursor, row.pk, columns)
+                self.write_text(cursor, row.pk, columns)
             pinyin.remember(pinyin.words_of(texts), using=self.database)
             versioning.bump()
         if self.progress:
@@ -102,7 +172,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         doc_id = get_identifier(obj_or_string)
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
             rows = IndexEntry.objects.using(self.database).filter(doc_id=doc_id)
-            self.vendor.delete(cursor, list(rows.values_list("pk", flat=True)))
+            self.delete_text(cursor, list(rows.values_list("pk", flat=True)))
             rows.delete()
             versioning.bump()
 
@@ -111,9 +181,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
             rows = IndexEntry.objects.using(self.database).all()
             if models:
                 rows = rows.filter(django_ct__in=[get_model_ct(m) for m in models])
-                self.vendor.delete(cursor, list(rows.values_list("pk", flat=True)))
+                self.delete_text(cursor, list(rows.values_list("pk", flat=True)))
             else:
-                self.vendor.clear(cursor)
+                self.clear_text(cursor)
             rows.delete()
             versioning.bump()
 
@@ -151,14 +221,13 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
         if not compiled.query:
             return {"results": [], "hits": 0, "facets": {"fields": {f: [] for f in facets}}}
-        vendor = self.vendor
         query = compiled.query
         groups = query.groups
         where, params = self._filters(compiled, models)
         with self.connection.cursor() as cursor:
-            indexed = vendor.index_size(cursor)
+            indexed = self.index_size(cursor)
             generic = int(GENERIC_SHARE * indexed)
-            df = vendor.document_frequencies(cursor, groups, generic + 1, indexed)
+            df = self.document_frequencies(cursor, groups, generic + 1, indexed)
         matches = []
         for match_text in self._candidate_queries(groups, df, generic):
             matches = self._matches(match_text, where, params)
@@ -225,27 +294,25 @@ class DatabaseSearchBackend(BaseSearchBackend):
         entries holding 数据, counted), else those holding any; the same when the informative
         words turn out to match nothing.
         """
-        vendor = self.vendor
         found = [g for g, d in zip(groups, df, strict=True) if d]  # words in no entry: none
         informative = [g for g, d in zip(groups, df, strict=True) if 0 < d <= generic]
         if informative:
-            yield vendor.compile_query(informative, all_groups=False)
+            yield self.compile_query(informative, all_groups=False)
         if found:
-            yield vendor.compile_query(found, all_groups=True)
-            yield vendor.compile_query(found, all_groups=False)
+            yield self.compile_query(found, all_groups=True)
+            yield self.compile_query(found, all_groups=False)
 
     def _matches(self, match_text, where, params):
         """(index row pk, engine score, topics) of every match, best first by the
         engine's bm25 / ts_rank: one engine run."""
-        vendor = self.vendor
         with self.connection.cursor() as cursor:
-            order, order_params = vendor.ordering(cursor, match_text)
+            order, order_params = self.ordering(cursor, match_text)
             sql = (
-                f"SELECT {vendor.ID}, {vendor.SCORE} AS score, e.topics "
-                f"FROM {vendor.TABLE} {vendor.FILTER_JOIN} "
-                f"WHERE {' AND '.join([vendor.MATCH, *where])} ORDER BY {order}"
+                f"SELECT {self.text_id}, {self.score} AS score, e.topics "
+                f"FROM {self.text_table} {self.filter_join} "
+                f"WHERE {' AND '.join([self.match, *where])} ORDER BY {order}"
             )
-            score_params = [match_text] if vendor.SCORE_USES_QUERY else []
+            score_params = [match_text] if self.score_uses_query else []
             cursor.execute(sql, [*score_params, match_text, *params, *order_params])
             return cursor.fetchall()
 
@@ -340,10 +407,6 @@ class DatabaseSearchBackend(BaseSearchBackend):
         ]
         return {"results": results, "hits": len(results)}
 
-    def index_bytes(self):
-        with self.connection.cursor() as cursor:
-            return self.vendor.size_bytes(cursor)
-
 
 class DatabaseSearchQuery(BaseSearchQuery):
     """Compiles haystack's SQ tree into a CompiledQuery (never into raw engine syntax)."""
@@ -397,5 +460,23 @@ class DatabaseSearchQuery(BaseSearchQuery):
 
 
 class DatabaseEngine(BaseEngine):
-    backend = DatabaseSearchBackend
+    """haystack's engine. Its backend is the subclass for the vendor of the database that
+    holds the index (the connection's ``DATABASE`` option, ``default`` unless set)."""
+
     query = DatabaseSearchQuery
+
+    @property
+    def backend(self):
+        # Imported here: the vendor modules build on this one.
+        from .postgresql import PostgresSearchBackend
+        from .sqlite import SQLiteSearchBackend
+
+        backends = {"sqlite": SQLiteSearchBackend, "postgresql": PostgresSearchBackend}
+        database = self.options.get("DATABASE", "default")
+        vendor = connections[database].vendor
+        if vendor not in backends:
+            raise ImproperlyConfigured(
+                f"The database search backend supports SQLite and PostgreSQL, not {vendor} "
+                f"(the search index's database {database!r})."
+            )
+        return backends[vendor]
