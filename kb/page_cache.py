@@ -11,8 +11,10 @@ The same version makes the ``ETag`` and ``Last-Modified`` of every cacheable res
 conditional GET that matches is answered 304 before any view runs.
 
 It sits before the session, locale and auth middleware, so a hit costs one small query and
-one cache read; a miss reads the version no more (``versioning.pinned``). Readers never
-have a session; a request carrying the session cookie (an editor) bypasses the cache, and
+one cache read; a miss reads the version no more (``versioning.pinned``). Being every
+request's first query, cached or not, it is also the database connection's health check
+(``versioning.current`` reopens a connection the server dropped). Readers never have a
+session; a request carrying the session cookie (an editor) bypasses the cache, and
 a signed-in user's response is marked private. Bypassed too: anything but GET/HEAD, the
 admin, and responses that are not 200 or that set a cookie. A cache that fails (Redis
 down) is logged and skipped: the page is rendered as if there were no cache.
@@ -61,14 +63,16 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.cacheable_request(request):
+        # Every request reads the content version first and once: cached pages are keyed
+        # by it, and as a request's first query it reopens a dropped database connection.
+        with versioning.pinned() as version:
+            if self.cacheable_request(request):
+                return self.respond(request, version)
             response = self.get_response(request)
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        with versioning.pinned() as version:  # the one read of the version for this request
-            return self.respond(request, version)
 
     def respond(self, request, version):
         variant = self.variant(request)

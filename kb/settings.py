@@ -46,7 +46,9 @@ def database_from_url(url):
             "PORT": str(parts.port or ""),
             "OPTIONS": dict(parse_qsl(parts.query)),
             "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            # No CONN_HEALTH_CHECKS: its "SELECT 1" before each request's first query would
+            # double what a cached page costs; that first query is the content version's,
+            # which reopens a connection the server dropped (questions.versioning.current).
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported.")
 

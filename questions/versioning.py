@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import signals
 
 from .models import ContentVersion, Document, Entry, Phrasing, Topic
@@ -42,12 +42,25 @@ def current():
     held = _pinned.get()
     if held is not None:
         return held
-    with connection.cursor() as cursor:
-        cursor.execute(_select_sql(), [ROW])
-        row = cursor.fetchone()
+    try:
+        row = _read()
+    except (InterfaceError, OperationalError):
+        # A persistent connection the server has closed (a restart, an idle timeout). The
+        # version is every request's first query (kb.page_cache), so reconnecting here is
+        # the connection health check, at no cost to a healthy request.
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        row = _read()
     if row is None:  # a fresh database: the first read creates the row
         return bump()
     return Version(row[0], int(row[1]))
+
+
+def _read():
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(), [ROW])
+        return cursor.fetchone()
 
 
 @contextmanager

@@ -198,3 +198,56 @@ def test_shared_redis_cache_serves_pages(client, seeded, settings):
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
     caches["default"].clear()
+
+
+def test_a_cached_page_costs_one_query(client, seeded, page_cache):
+    """A hit reads the content version and nothing else from the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = entry("000", "19").get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    assert [q["sql"] for q in captured.captured_queries] == [versioning._select_sql() % 1]
+
+
+def _terminate(connection):
+    """End the server side of Django's connection, as a database restart would."""
+    import psycopg
+
+    settings = connection.settings_dict
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+        port=settings["PORT"] or None, autocommit=True,
+    ) as other:  # fmt: skip
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    return pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_reopened_by_the_next_request(client, seeded_live):
+    """No CONN_HEALTH_CHECKS round trip: the content version, each request's first query,
+    reconnects when the server has closed the connection (PostgreSQL restarted)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a server that can drop the connection: PostgreSQL")
+    url = entry("000", "19").get_absolute_url()
+    assert client.get(url).status_code == 200
+    dropped = _terminate(connection)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "融资问题" in response.content.decode()
+    assert connection.connection.info.backend_pid != dropped
+    client.force_login(_editor())  # the admin, which the page cache bypasses, too
+    dropped = _terminate(connection)
+    assert client.get("/admin/questions/entry/").status_code == 200
+    assert connection.connection.info.backend_pid != dropped
+
+
+def _editor():
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("editor", "editor@example.com", "pw")
