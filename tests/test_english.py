@@ -361,7 +361,7 @@ def test_a_chosen_language_beats_the_browser_and_a_shared_link_keeps_its_own(cli
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x"])
-def test_switch_never_redirects_off_site(client, next_url):
+def test_switch_never_redirects_off_site(client, db, next_url):
     response = client.get(reverse("switch_language"), {"language": "en", "next": next_url})
     assert response.status_code == 302 and response["Location"] == "/en/"
 

@@ -283,7 +283,7 @@ def test_admin_edit_is_searchable_at_once(seeded, admin_client):
     assert entry("000", "1").translation_status == Entry.Status.STALE
 
 
-def test_admin_requires_login(client):
+def test_admin_requires_login(client, db):
     response = client.get(reverse("admin:questions_entry_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
