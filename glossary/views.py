@@ -5,7 +5,8 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from questions.models import TRANSLATION_LANGUAGE
-from questions.views import public_entries, with_topics
+from questions.shown_topics import with_topics
+from questions.views import public_entries
 
 from .models import Term
 from .usage import usage

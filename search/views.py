@@ -15,6 +15,7 @@ from kb.page_cache import cache_get, cache_set
 from questions import versioning
 from questions.languages import api_languages
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
+from questions.shown_topics import with_topics
 
 from .expansion import understand
 from .highlight import highlight, snippet
@@ -104,6 +105,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
     else:  # the cached search holds ids: load those entries as the engine's load does
         entries = shown_entries().in_bulk([r["pk"] for r in found["results"]])
+    with_topics(entries.values())
     paginator = Paginator(_Counted(found["count"]), RESULTS_PER_PAGE)
     outcome.page = Page([r["pk"] for r in found["results"]], found["number"], paginator)
     outcome.facets = [(topics[slug], n) for slug, n in found["facets"] if slug in topics]

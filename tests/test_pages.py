@@ -389,7 +389,7 @@ def test_listing_pages_query_count_is_small(
     client, seeded, django_assert_max_num_queries, path, limit
 ):
     """Counted on the second request: the first of a content version also reads what
-    every request of that version shares (the topic list, questions.views.topic_list)."""
+    every request of that version shares (the topic list, questions.shown_topics.topic_list)."""
     client.get(path)
     with django_assert_max_num_queries(limit):
         client.get(path)

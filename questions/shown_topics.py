@@ -1,0 +1,32 @@
+"""The topics an entry shows in a list (topic and search pages, the home page, glossary
+terms), attached as ``entry.shown_topics``.
+
+One query for the entry–topic pairs, and the handful of Topic rows shared by every entry
+and request of a content version: a prefetch builds a Topic per entry and topic (on a
+topic page that was 1.6 of its 17 ms).
+"""
+
+from collections import defaultdict
+
+from . import versioning
+from .models import Entry, Topic
+
+
+def _all_topics():
+    return list(Topic.objects.order_by("position", "slug"))
+
+
+topic_list = versioning.PerVersion(_all_topics)
+
+
+def with_topics(entries):
+    """``entries`` as a list, each with ``shown_topics``: its topics in topic order."""
+    entries = list(entries)
+    pairs = Entry.topics.through.objects.filter(entry__in=[e.pk for e in entries])
+    held = defaultdict(set)
+    for entry_id, topic_id in pairs.values_list("entry_id", "topic_id"):
+        held[entry_id].add(topic_id)
+    topics = topic_list.get()
+    for entry in entries:
+        entry.shown_topics = [t for t in topics if t.pk in held[entry.pk]]
+    return entries
