@@ -2,7 +2,8 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.urls import reverse
+
+from kb.links import reverse
 
 from .models import Document, Entry, Topic
 
