@@ -1,5 +1,6 @@
 import hashlib
 import re
+from functools import lru_cache
 
 from django.db import models
 from django.utils import timezone
@@ -385,7 +386,17 @@ class Entry(EntryLayout, TranslationState, models.Model):
     @property
     def summary(self):
         """The opening of the answer as plain text, cut with "…" where it goes on."""
-        return Truncator(plain_text(self.answer)).chars(120, truncate="…")
+        return summary_of(self.answer)
+
+
+SUMMARY_LENGTH = 120
+
+
+@lru_cache(maxsize=1024)
+def summary_of(answer):
+    """An answer's summary. A function of the text alone, so it is worked out once per
+    process for each text a listing shows, never stale: an edited answer is a new key."""
+    return Truncator(plain_text(answer)).chars(SUMMARY_LENGTH, truncate="…")
 
 
 # What a link to an entry shows (previous/next, related entries): its section number and

@@ -419,6 +419,17 @@ def test_a_long_summary_is_cut_with_an_ellipsis(seeded):
     assert e.summary[:-1] == plain_summary(e)[:119]
 
 
+def test_an_edited_answer_shows_its_new_summary_at_once(client, seeded):
+    """Summaries are remembered per answer text, so an edit is a new summary, never an old one."""
+    e = entry("001", "2")
+    client.get("/topics/data/")  # the old summary is remembered now
+    e.answer = "新的回答开头。" + e.answer
+    e.save()
+    html = client.get("/topics/data/").content.decode()
+    item = html[html.index(f'href="{e.get_absolute_url()}"') :]
+    assert '<p class="summary" lang="zh-Hans">新的回答开头。' in item[: item.index("</li>")]
+
+
 def plain_summary(e):
     from questions.markup import plain_text
 
