@@ -339,6 +339,19 @@ def test_related_entries_exclude_self_and_copies(seeded, client):
     assert e not in related and entry("001", "10.44") not in related
 
 
+def test_related_entries_follow_an_edit_on_the_next_request(seeded, client):
+    """Related entries are remembered per content version: unpublishing one takes it off
+    the page at once, and the next nearest takes its place."""
+    url = entry("000", "19").get_absolute_url()
+    before = client.get(url).context["related"]
+    gone = before[0]
+    gone.is_published = False
+    gone.save()
+    after = client.get(url).context["related"]
+    assert gone not in after and len(after) == 5
+    assert after[:4] == before[1:]
+
+
 def test_related_entries_are_nearest_in_meaning(seeded, client):
     """Related entries come from the sentence vectors: the financing question is related
     to the entries on raising funds and venture capital, which share few of its words."""
