@@ -108,14 +108,17 @@ class EntryView(DetailView):
             Entry.objects.published()
             .filter(has_body=True)
             .exclude(kind=Entry.Kind.CLOSING)
-            .select_related("document", "parent", "duplicate_of")
+            .select_related("document")
+            # The page shows the document's title, not its texts.
+            .defer("document__original_text", "document__intro", "document__outro")
             .prefetch_related("topics")
         )
 
     def get(self, request, *args, **kwargs):
         self.object = entry = self.get_object()
         for _hop in range(3):  # an editor's merge may point at an entry folded since
-            if entry.duplicate_of is None or not entry.duplicate_of.is_published:
+            # Read only for a folded entry: the others never load the entry they are not.
+            if entry.duplicate_of_id is None or not entry.duplicate_of.is_published:
                 break
             entry = entry.duplicate_of
         if entry.pk != self.object.pk:
