@@ -399,6 +399,11 @@ def summary_of(answer):
     return Truncator(plain_text(answer)).chars(SUMMARY_LENGTH, truncate="…")
 
 
+# What a link to a document never needs: its texts (its title may come from the abstract),
+# up to 28 KB in the seeds; LINKED_DOCUMENT_TEXTS defers them through an entry's document.
+DOCUMENT_TEXTS = ("original_text", "intro", "outro", "keywords")
+LINKED_DOCUMENT_TEXTS = tuple(f"document__{name}" for name in DOCUMENT_TEXTS)
+
 # What a link to an entry shows (previous/next, related entries): its section number and
 # question in either language, and what its URL needs.
 LINK_FIELDS = ("id", "document_id", "position", "section", "question")

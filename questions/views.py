@@ -12,7 +12,9 @@ from search.related import related_entries
 
 from .languages import api_languages
 from .models import (
+    DOCUMENT_TEXTS,
     LINK_FIELDS,
+    LINKED_DOCUMENT_TEXTS,
     SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGE,
     Document,
@@ -40,8 +42,7 @@ def topics_with_counts():
 # translated field's name defers its column in every language and the original column,
 # which otherwise holds a second copy of the Chinese HTML), and the document's own text.
 LISTING_DEFERS = [
-    "prompt", "example", "prompt_html", "answer_html", "example_html",
-    "document__original_text", "document__intro", "document__outro",
+    "prompt", "example", "prompt_html", "answer_html", "example_html", *LINKED_DOCUMENT_TEXTS,
 ]  # fmt: skip
 
 
@@ -59,9 +60,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topics=topics_with_counts(),
-            documents=Document.objects.annotate(
-                entry_count=Count("entries", filter=PUBLIC)
-            ).order_by("filename"),
+            documents=Document.objects.defer(*DOCUMENT_TEXTS)
+            .annotate(entry_count=Count("entries", filter=PUBLIC))
+            .order_by("filename"),
             recent=with_topics(public_entries().order_by("-updated_at", "pk")[:6]),
             **kwargs,
         )
@@ -109,8 +110,7 @@ class EntryView(DetailView):
             .filter(has_body=True)
             .exclude(kind=Entry.Kind.CLOSING)
             .select_related("document")
-            # The page shows the document's title, not its texts.
-            .defer("document__original_text", "document__intro", "document__outro")
+            .defer(*LINKED_DOCUMENT_TEXTS)
             .prefetch_related("topics")
         )
 

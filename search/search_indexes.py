@@ -1,18 +1,21 @@
 from haystack import indexes
 
 from questions.markup import plain_text
-from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Entry, Topic, in_language
+from questions.models import (
+    LINKED_DOCUMENT_TEXTS,
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGE,
+    Entry,
+    Topic,
+    in_language,
+)
 
 from . import semantic
 from .fields import WeightedField, weighted_fields
 
-# A search result or related entry shows the entry's questions, text and topics and its
-# document's name and title: not the rendered HTML, nor the document's own text (up to
-# 28 KB in the seeds, read again for each of its entries on a page).
-NOT_SHOWN = (
-    "prompt_html", "answer_html", "example_html",
-    "document__original_text", "document__intro", "document__outro", "document__keywords",
-)  # fmt: skip
+# A search result shows the entry's questions, text and topics and its document's name
+# and title: not the rendered HTML, nor the document's own texts.
+NOT_SHOWN = ("prompt_html", "answer_html", "example_html", *LINKED_DOCUMENT_TEXTS)
 
 
 def shown_entries():
