@@ -144,6 +144,20 @@ class EntryAdminForm(ConcurrencyFormMixin, forms.ModelForm):
             )
         return target
 
+    def clean(self):
+        cleaned = super().clean()
+        primary, chosen = cleaned.get("primary_topic"), cleaned.get("topics")
+        if primary is not None and chosen is not None and primary not in chosen:
+            if "primary_topic" in self.changed_data:
+                self.add_error(
+                    "primary_topic",
+                    _("主要主题“%(topic)s”不在所选主题中：请先选择它，或换一个主要主题。")
+                    % {"topic": primary.name},
+                )
+            else:  # its topic was taken off: the breadcrumb shows the first one left
+                cleaned["primary_topic"] = None
+        return cleaned
+
 
 class TopicReviewFilter(admin.SimpleListFilter):
     """Entries whose topics only the classifier chose (none, when nothing matched)."""
@@ -196,7 +210,10 @@ class EntryAdmin(EntryHistoryAdminMixin, EntryPreviewAdminMixin, TranslatedAdmin
     def get_fieldsets(self, request, obj=None):
         return [
             *self.language_fieldsets(Entry.translated_texts),
-            (_("发布与主题"), {"fields": ["is_published", "topics", "topics_locked"]}),
+            (
+                _("发布与主题"),
+                {"fields": ["is_published", "topics", "primary_topic", "topics_locked"]},
+            ),
             (
                 _("重复"),
                 {
@@ -282,7 +299,7 @@ class EntryAdmin(EntryHistoryAdminMixin, EntryPreviewAdminMixin, TranslatedAdmin
                 other.save(update_fields=["duplicate_of"])
 
     def save_related(self, request, form, formsets, change):
-        if "topics" in form.changed_data:
+        if {"topics", "primary_topic"} & set(form.changed_data):
             form.instance.topics_locked = True
             form.instance.save(update_fields=["topics_locked"])
         super().save_related(request, form, formsets, change)

@@ -160,6 +160,7 @@ LANGUAGE_SUFFIXES = ("zh_hans", "en")
 REVERTED_FIELDS = (
     *(f"{name}_{suffix}" for name in TEXT_FIELDS for suffix in LANGUAGE_SUFFIXES),
     "is_published",
+    "primary_topic_id",
     "topics_locked",
     "duplicate_of_id",
     "duplicate_locked",
@@ -200,6 +201,8 @@ def revert(entry, version, user):
             setattr(entry, name, getattr(version, name))
         if entry.duplicate_of_id and not Entry.objects.filter(pk=entry.duplicate_of_id).exists():
             entry.duplicate_of_id = None  # the entry it was folded into is gone
+        if entry.primary_topic_id and not Topic.objects.filter(pk=entry.primary_topic_id).exists():
+            entry.primary_topic_id = None  # the topic is gone
         entry.save()
         entry.topics.set(Topic.objects.filter(pk__in=topic_ids(version)))
         entry.phrasings.all().delete()

@@ -92,6 +92,8 @@ def comparable_values(version):
     }
     topics = Topic.objects.filter(pk__in=topic_ids(version)).order_by("position", "slug")
     values["topics"] = {"": "\n".join(str(t) for t in topics)}
+    primary = Topic.objects.filter(pk=version.primary_topic_id).first()
+    values["primary_topic"] = {"": str(primary) if primary else ""}
     values["topics_locked"] = {"": _yes_no(version.topics_locked)}
     values["phrasings"] = {
         suffix: "\n".join(text for lang, text in version.phrasing_list if _suffix(lang) == suffix)

@@ -199,10 +199,7 @@ def _import_document(parsed, path, topics, report):
                 setattr(entry, name, value)
             entry.save()
             slugs, suggested = topics_for(parsed.filename, item.key, **texts)
-            entry.topics.set([topics[s] for s in slugs])
-            if suggested:
-                entry.topics_suggested = True
-                entry.save(update_fields=["topics_suggested"])
+            _file_under(entry, [topics[s] for s in slugs], suggested)
             report.created += 1
         else:
             changed = entry.parent_id != (parent.pk if parent else None)
@@ -226,16 +223,30 @@ def _import_document(parsed, path, topics, report):
             if not entry.topics_locked:
                 current = {n: in_language(entry, n, SOURCE_LANGUAGE) for n in TEXT_FIELDS}
                 slugs, suggested = topics_for(parsed.filename, item.key, **current)
-                if set(slugs) != {t.slug for t in entry.topics.all()}:
-                    entry.topics.set([topics[s] for s in slugs])
-                if suggested != entry.topics_suggested:
-                    entry.topics_suggested = suggested
-                    entry.save(update_fields=["topics_suggested"])
+                _file_under(entry, [topics[s] for s in slugs], suggested)
         saved[item.key] = entry
     for entry in existing.values():
         entry.delete()
         report.removed += 1
     return document, saved
+
+
+def _file_under(entry, chosen, suggested):
+    """Give an entry the topics chosen for it, the first of them as its primary topic (the
+    editorial file lists an entry's main topic first; the classifier its best), writing
+    only what differs."""
+    if {t.pk for t in chosen} != {t.pk for t in entry.topics.all()}:
+        entry.topics.set(chosen)
+    changed = {}
+    primary = chosen[0].pk if chosen else None
+    if entry.primary_topic_id != primary:
+        changed["primary_topic_id"] = primary
+    if entry.topics_suggested != suggested:
+        changed["topics_suggested"] = suggested
+    if changed:
+        for name, value in changed.items():
+            setattr(entry, name, value)
+        entry.save(update_fields=[name.removesuffix("_id") for name in changed])
 
 
 def rerender_stale_html(entries):

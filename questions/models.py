@@ -250,6 +250,15 @@ class Entry(EntryLayout, TranslationState, models.Model):
     topics = models.ManyToManyField(
         Topic, related_name="entries", blank=True, verbose_name=_("主题")
     )
+    primary_topic = models.ForeignKey(
+        Topic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主要主题"),
+        help_text=_("条目页面包屑显示的主题，须是所选主题之一；留空则显示排在最前的主题。"),
+    )
     topics_locked = models.BooleanField(
         _("主题由管理员指定"),
         default=False,
@@ -364,6 +373,14 @@ class Entry(EntryLayout, TranslationState, models.Model):
             and self.has_body
             and self.kind != self.Kind.CLOSING
         )
+
+    def main_topic(self, topics):
+        """The topic an entry is filed under first (its breadcrumb): the primary topic the
+        editors chose, if it is still one of ``topics`` (the entry's), else the first."""
+        for topic in topics:
+            if topic.pk == self.primary_topic_id:
+                return topic
+        return topics[0] if topics else None
 
     @property
     def anchor(self):

@@ -132,7 +132,7 @@ class EntryView(DetailView):
         english = get_language() == TRANSLATION_LANGUAGE
         language = TRANSLATION_LANGUAGE if english else SOURCE_LANGUAGE
         return super().get_context_data(
-            topic=entry.topics.all()[0] if entry.topics.all() else None,
+            topic=entry.main_topic(list(entry.topics.all())),
             folded=list(
                 entry.duplicates.published()
                 .select_related("document")

@@ -50,6 +50,35 @@ def test_admin_topic_choice_is_locked_and_survives_reimport(seeded, admin_client
     assert entry("000", "19").topics_locked is True
     call_command("import_seeds", verbosity=0)
     assert [t.slug for t in entry("000", "19").topics.all()] == ["ethics"]
+    # Its primary topic (business) was taken off with the others: the one left is shown.
+    assert entry("000", "19").primary_topic is None
+    page = admin_client.get(e.get_absolute_url()).content.decode()
+    assert '<li><a href="/topics/ethics/">伦理</a></li>' in page
+
+
+def test_admin_primary_topic_files_the_entry_and_survives_reimport(seeded, admin_client):
+    e = entry("001", "10.37")  # risk, business, data: risk first
+    business = Topic.objects.get(slug="business")
+    url, data = change_form_data(admin_client, e, primary_topic=business.pk)
+    assert admin_client.post(url, data).status_code == 302
+    assert entry("001", "10.37").topics_locked is True
+    call_command("import_seeds", verbosity=0)
+    assert entry("001", "10.37").primary_topic == business
+    page = admin_client.get(e.get_absolute_url()).content.decode()
+    assert '<li><a href="/topics/business/">商业模式</a></li>' in page
+
+
+def test_admin_primary_topic_must_be_one_of_the_topics(seeded, admin_client):
+    e = entry("001", "10.37")
+    ethics = Topic.objects.get(slug="ethics")
+    url, data = change_form_data(admin_client, e, primary_topic=ethics.pk)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "主要主题“伦理”不在所选主题中：请先选择它，或换一个主要主题。" in response.content.decode()
+    )
+    after = entry("001", "10.37")
+    assert after.primary_topic.slug == "risk" and after.topics_locked is False
 
 
 def test_admin_script_is_sanitised_on_the_page(seeded, admin_client):

@@ -147,6 +147,7 @@ def test_revert_restores_texts_topics_phrasings_and_is_recorded(seeded, admin_cl
     assert reverted.answer_en == original.answer_en
     assert reverted.answer_html_zh_hans == render_markdown(original.answer_zh_hans)
     assert sorted(reverted.topics.values_list("pk", flat=True)) == original_topics
+    assert reverted.primary_topic.slug == original.primary_topic.slug == "business"
     assert sorted(reverted.phrasings.values_list("language", "text")) == sorted(original_phrasings)
     assert "quokka" not in IndexEntry.objects.get(django_id=str(e.pk)).zh_c
     assert versioning.current().token != version_before

@@ -150,6 +150,27 @@ def test_topic_page_lists_entries_in_document_order_paginated_past_50(client, se
     assert f'href="{entries[-1].get_absolute_url()}"' in html
 
 
+def crumbs(client, e):
+    html = client.get(e.get_absolute_url()).content.decode()
+    start = html.index('class="breadcrumbs"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_breadcrumb_shows_the_primary_topic_the_editors_listed_first(client, seeded):
+    """10.37 风险与挑战 is filed under risk, business and data, risk first: its breadcrumb
+    says 风险, although data comes first among the topics."""
+    e = entry("001", "10.37")
+    assert [t.slug for t in e.topics.all()] == ["data", "business", "risk"]
+    assert e.primary_topic.slug == "risk"
+    assert '<li><a href="/topics/risk/">风险</a></li>' in crumbs(client, e)
+
+
+def test_breadcrumb_without_a_primary_topic_shows_the_first_topic(client, seeded):
+    e = entry("001", "10.37")
+    Entry.objects.filter(pk=e.pk).update(primary_topic=None)
+    assert '<li><a href="/topics/data/">数据</a></li>' in crumbs(client, e)
+
+
 def test_topic_page_shows_summary_and_only_the_other_topics(client, seeded):
     e = entry("001", "2")  # 核心概念与联系: topics data + business
     html = client.get("/topics/data/").content.decode()
@@ -180,7 +201,7 @@ def test_entry_page_with_formula(client, seeded):
     crumbs = html[start : html.index("</nav>", start)]
     assert '<a href="/">首页</a>' in crumbs and "/topics/" not in crumbs
     assert 'aria-current="page" lang="zh-Hans">数学模型构建<' in crumbs
-    # …and home › first topic › entry for one with topics.
+    # …and home › topic › entry for one with topics.
     other = client.get(entry("001", "2.6").get_absolute_url()).content.decode()
     start = other.index('class="breadcrumbs"')
     assert (
