@@ -30,8 +30,9 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	exec $(BIN)/gunicorn kb.wsgi
 
-## Debian packages the browser tests need (Chromium, CJK fonts), installed when missing.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk
+## Debian packages the tests need (Chromium and CJK fonts for the browser tests, gettext for
+## the catalogue test's makemessages), installed when missing.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
