@@ -211,20 +211,33 @@ def test_every_model_and_message_string_has_an_english_translation():
     assert blocks and not untranslated, untranslated[:3]
 
 
-def test_the_english_catalogue_holds_every_string_in_the_source(tmp_path, settings, monkeypatch):
-    """makemessages over a copy of the code and templates finds no string that the
-    committed English catalogue lacks: a string added without running makemessages would
-    show in Chinese to an English reader or admin. (A copy: run in the project, it would
-    rewrite the project's catalogues.) insights and signin keep catalogues of their own."""
-    for name in ["kb", "questions", "search", "glossary", "templates"]:
-        shutil.copytree(settings.BASE_DIR / name, tmp_path / "src" / name)
-    monkeypatch.chdir(tmp_path / "src")
-    settings.LOCALE_PATHS = [tmp_path / "src" / "extracted"]
-    (tmp_path / "src" / "extracted").mkdir()
+@pytest.mark.parametrize(
+    ("catalogue", "sources"),
+    [
+        ("locale", ["kb", "questions", "search", "glossary", "templates"]),
+        ("insights/locale", ["insights"]),  # apps that keep catalogues of their own
+        ("signin/locale", ["signin"]),
+    ],
+)
+def test_the_english_catalogue_holds_every_string_in_the_source(
+    catalogue, sources, tmp_path, settings, monkeypatch
+):
+    """makemessages over a copy of the sources finds no string that the committed English
+    catalogue lacks: a string added without running makemessages would show in Chinese to
+    an English reader or admin. (A copy: run in the project, it rewrites the catalogues.)"""
+    src = tmp_path / "src"
+    for name in sources:
+        shutil.copytree(
+            settings.BASE_DIR / name, src / name, ignore=shutil.ignore_patterns("locale")
+        )
+    monkeypatch.chdir(src)
+    settings.LOCALE_PATHS = [src / "extracted"]
+    (src / "extracted").mkdir()
     call_command("makemessages", locale=["en"], no_wrap=True, verbosity=0)
-    extracted = msgids(tmp_path / "src" / "extracted" / "en" / "LC_MESSAGES" / "django.po")
-    committed = msgids(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po")
-    assert len(extracted) > 200 and sorted(extracted - committed) == []
+    extracted = msgids(src / "extracted" / "en" / "LC_MESSAGES" / "django.po")
+    own = msgids(settings.BASE_DIR / catalogue / "en" / "LC_MESSAGES" / "django.po")
+    project = msgids(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    assert extracted and sorted(extracted - own - project) == []  # gettext reads both
 
 
 def msgids(po_file):
