@@ -244,6 +244,14 @@ class EntryAdmin(EntryHistoryAdminMixin, EntryPreviewAdminMixin, TranslatedAdmin
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "primary_topic":  # a choice among its topics, not a topic editor
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
     class Media:  # added to TranslatedAdmin's
         css = {"all": ["admin/kb_history.css"]}
         js = ["admin/entry_preview.js"]

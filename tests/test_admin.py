@@ -74,9 +74,10 @@ def test_admin_primary_topic_must_be_one_of_the_topics(seeded, admin_client):
     url, data = change_form_data(admin_client, e, primary_topic=ethics.pk)
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert (
-        "主要主题“伦理”不在所选主题中：请先选择它，或换一个主要主题。" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "主要主题“伦理”不在所选主题中：请先选择它，或换一个主要主题。" in html
+    # A choice among the topics: no links to add, edit or delete a topic beside it.
+    assert 'id="add_id_primary_topic"' not in html and 'id="delete_id_primary_topic"' not in html
     after = entry("001", "10.37")
     assert after.primary_topic.slug == "risk" and after.topics_locked is False
 
