@@ -374,13 +374,11 @@ class Entry(EntryLayout, TranslationState, models.Model):
             and self.kind != self.Kind.CLOSING
         )
 
-    def main_topic(self, topics):
-        """The topic an entry is filed under first (its breadcrumb): the primary topic the
-        editors chose, if it is still one of ``topics`` (the entry's), else the first."""
-        for topic in topics:
-            if topic.pk == self.primary_topic_id:
-                return topic
-        return topics[0] if topics else None
+    def filed_under(self, topics):
+        """The entry's ``topics`` with the one it is filed under first (its breadcrumb):
+        the primary topic the editors chose, if it is still one of them, else the first."""
+        primary = [t for t in topics if t.pk == self.primary_topic_id]
+        return primary + [t for t in topics if t not in primary]
 
     @property
     def anchor(self):

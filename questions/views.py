@@ -131,8 +131,10 @@ class EntryView(DetailView):
         siblings = Entry.objects.listed().filter(document=entry.document).only(*LINK_FIELDS)
         english = get_language() == TRANSLATION_LANGUAGE
         language = TRANSLATION_LANGUAGE if english else SOURCE_LANGUAGE
+        topics = entry.filed_under(list(entry.topics.all()))
         return super().get_context_data(
-            topic=entry.main_topic(list(entry.topics.all())),
+            topic=topics[0] if topics else None,
+            topics=topics,
             folded=list(
                 entry.duplicates.published()
                 .select_related("document")

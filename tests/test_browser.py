@@ -119,7 +119,7 @@ def test_home_topic_entry_document_and_back(seeded_live, make_page):
     assert crumbs.nth(0).inner_text() == "首页"
     # The entry's primary topic (the one its editors listed first), whichever page led here.
     opened = Entry.objects.get(pk=int(entry_url.rstrip("/").rsplit("/", 1)[1]))
-    assert crumbs.nth(1).inner_text() == opened.main_topic(list(opened.topics.all())).name
+    assert crumbs.nth(1).inner_text() == opened.filed_under(list(opened.topics.all()))[0].name
     source = page.locator("a.source-link")
     anchor = source.get_attribute("href").split("#")[1]
     source.click()

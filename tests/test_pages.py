@@ -162,7 +162,11 @@ def test_breadcrumb_shows_the_primary_topic_the_editors_listed_first(client, see
     e = entry("001", "10.37")
     assert [t.slug for t in e.topics.all()] == ["data", "business", "risk"]
     assert e.primary_topic.slug == "risk"
+    html = client.get(e.get_absolute_url()).content.decode()
     assert '<li><a href="/topics/risk/">风险</a></li>' in crumbs(client, e)
+    # Its topic tags follow the editors' order too: the primary one first.
+    tags = re.findall(r'<a class="topic-tag" href="/topics/(\w+)/">', html)
+    assert tags == ["risk", "data", "business"]
 
 
 def test_breadcrumb_without_a_primary_topic_shows_the_first_topic(client, seeded):
