@@ -197,9 +197,11 @@ def _import_document(parsed, path, topics, report):
             entry = Entry(document=document, key=item.key, parent=parent, imported_hash=new_hash)
             for name, value in {**values, **source_texts}.items():
                 setattr(entry, name, value)
-            entry.save()
             slugs, suggested = topics_for(parsed.filename, item.key, **texts)
-            _file_under(entry, [topics[s] for s in slugs], suggested)
+            entry.primary_topic = topics[slugs[0]] if slugs else None
+            entry.topics_suggested = suggested
+            entry.save()
+            entry.topics.set([topics[s] for s in slugs])
             report.created += 1
         else:
             changed = entry.parent_id != (parent.pk if parent else None)
@@ -232,9 +234,9 @@ def _import_document(parsed, path, topics, report):
 
 
 def _file_under(entry, chosen, suggested):
-    """Give an entry the topics chosen for it, the first of them as its primary topic (the
-    editorial file lists an entry's main topic first; the classifier its best), writing
-    only what differs."""
+    """Give an entry the topics chosen for it anew, the first of them as its primary topic
+    (the editorial file lists an entry's main topic first; the classifier its best),
+    writing only what differs."""
     if {t.pk for t in chosen} != {t.pk for t in entry.topics.all()}:
         entry.topics.set(chosen)
     changed = {}
