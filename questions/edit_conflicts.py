@@ -56,6 +56,7 @@ class ConcurrencyFormMixin(forms.Form):
         for suffix in ("zh_hans", "en")
     )
     FLAG_FIELDS = ("is_published", "topics_locked", "duplicate_locked")
+    FOREIGN_KEYS = ("primary_topic", "duplicate_of")  # compared by the id they hold
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,23 +70,23 @@ class ConcurrencyFormMixin(forms.Form):
             from .history import topic_ids
 
             return topic_ids(version) if version else None
-        value = getattr(version, "duplicate_of_id" if name == "duplicate_of" else name)
+        value = getattr(version, f"{name}_id" if name in self.FOREIGN_KEYS else name)
         return _text(value) if name in self.TEXT_FIELDS else value
 
     def _saved(self, name):
         entry = self.instance
         if name == "topics":
             return sorted(entry.topics.values_list("pk", flat=True))
-        if name == "duplicate_of":
-            return entry.duplicate_of_id
+        if name in self.FOREIGN_KEYS:
+            return getattr(entry, f"{name}_id")
         value = getattr(entry, name)
         return _text(value) if name in self.TEXT_FIELDS else value
 
     def _typed(self, name):
         if name == "topics":
             return sorted(int(v) for v in self.data.getlist("topics") if str(v).isdigit())
-        if name == "duplicate_of":
-            value = self.data.get("duplicate_of") or ""
+        if name in self.FOREIGN_KEYS:
+            value = self.data.get(name) or ""
             return int(value) if value.isdigit() else None
         if name in self.FLAG_FIELDS:
             return self.fields[name].to_python(self.data.get(name))
@@ -95,7 +96,7 @@ class ConcurrencyFormMixin(forms.Form):
         """Write the saved ``value`` of field ``name`` into the form's data."""
         if name == "topics":
             data.setlist("topics", [str(pk) for pk in value])
-        elif name == "duplicate_of":
+        elif name in self.FOREIGN_KEYS:
             data[name] = "" if value is None else str(value)
         elif name in self.FLAG_FIELDS:
             if value:
@@ -110,10 +111,11 @@ class ConcurrencyFormMixin(forms.Form):
             from .models import Topic
 
             return "\n".join(str(t) for t in Topic.objects.filter(pk__in=value or []))
-        if name == "duplicate_of":
-            from .models import Entry
+        if name in self.FOREIGN_KEYS:
+            from .models import Entry, Topic
 
-            target = Entry.objects.filter(pk=value).first() if value else None
+            model = Topic if name == "primary_topic" else Entry
+            target = model.objects.filter(pk=value).first() if value else None
             return str(target) if target else ""
         if name in self.FLAG_FIELDS:
             return _("是") if value else _("否")
@@ -135,7 +137,7 @@ class ConcurrencyFormMixin(forms.Form):
 
         conflict = EditConflict([(who(v), v.history_date) for v in later])
         data = self.data.copy()
-        names = [*self.TEXT_FIELDS, *self.FLAG_FIELDS, "topics", "duplicate_of"]
+        names = [*self.TEXT_FIELDS, *self.FLAG_FIELDS, "topics", *self.FOREIGN_KEYS]
         for name in (n for n in names if n in self.fields):
             saved, typed = self._saved(name), self._typed(name)
             start = self._base(base, name) if base is not None else typed

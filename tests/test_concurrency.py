@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from questions.importer import default_seed_paths, import_seeds
-from questions.models import Entry
+from questions.models import Entry, Topic
 from tests.conftest import change_form_data, entry
 
 STALE = (
@@ -101,6 +101,31 @@ def test_disjoint_edits_are_merged_into_the_returned_form(seeded):
     assert b.post(url, redisplayed_data(refused)).status_code == 302
     saved = Entry.objects.get(pk=e.pk)
     assert (saved.answer_zh_hans, saved.answer_en) == ("乙的中文。", "Alice's English.")
+
+
+def test_another_editors_primary_topic_is_kept_in_the_returned_form(seeded):
+    """Alice files 10.37 under business; Bob, in a form opened before, edits its answer:
+    his form comes back with her primary topic, and his save keeps it."""
+    _, a = editor("alice")
+    _, b = editor("bob")
+    e = entry("001", "10.37")  # primary topic: risk
+    business = Topic.objects.get(slug="business")
+    url, data_a = change_form_data(a, e, primary_topic=business.pk)
+    _, data_b = change_form_data(b, e, answer_zh_hans="乙的新答案。")
+    assert a.post(url, data_a).status_code == 302
+    refused = b.post(url, data_b)
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert form["primary_topic"].value() == str(business.pk)  # only alice changed it
+    # Her choice locked the topics too: both fields are hers, neither his.
+    assert [(f.name, f.both_changed, f.yours) for f in form.conflict.fields] == [
+        ("topics_locked", False, ""),
+        ("primary_topic", False, ""),
+    ]
+    assert b.post(url, redisplayed_data(refused)).status_code == 302
+    saved = Entry.objects.get(pk=e.pk)
+    assert (saved.primary_topic, saved.topics_locked) == (business, True)
+    assert saved.answer_zh_hans == "乙的新答案。"
 
 
 @pytest.mark.parametrize("bad", ["abc", "-1", "", "999999"])
