@@ -20,7 +20,8 @@ topic_list = versioning.PerVersion(_all_topics)
 
 
 def with_topics(entries):
-    """``entries`` as a list, each with ``shown_topics``: its topics in topic order."""
+    """``entries`` as a list, each with ``shown_topics``: its topics, the one it is filed
+    under first (Entry.filed_under), then in topic order."""
     entries = list(entries)
     pairs = Entry.topics.through.objects.filter(entry__in=[e.pk for e in entries])
     held = defaultdict(set)
@@ -28,5 +29,5 @@ def with_topics(entries):
         held[entry_id].add(topic_id)
     topics = topic_list.get()
     for entry in entries:
-        entry.shown_topics = [t for t in topics if t.pk in held[entry.pk]]
+        entry.shown_topics = entry.filed_under([t for t in topics if t.pk in held[entry.pk]])
     return entries

@@ -186,7 +186,7 @@ def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
         "section": entry.section,
         "source": entry.document.filename,
         "kind": entry.kind,
-        "topics": [t.slug for t in entry.topics.all()],
+        "topics": [t.slug for t in entry.filed_under(list(entry.topics.all()))],
         "incomplete": entry.incomplete,
         "duplicate_of": entry.duplicate_of_id,
     }

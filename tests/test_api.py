@@ -28,7 +28,7 @@ def test_entries_of_one_source_in_document_order(seeded, client):
     assert first["question"] == "数据隐私和安全问题"
     assert first["prompt"] == "在AI大模型创业过程中，如何处理数据隐私和安全问题？"
     assert first["kind"] == "question"
-    assert first["topics"] == ["data", "risk"]
+    assert first["topics"] == ["risk", "data"]  # the primary topic first, as the editors listed
     assert first["url"] == f"http://testserver/entries/{entry('003', '1').pk}/"
     assert data["results"][-1]["kind"] == "closing"
 

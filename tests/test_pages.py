@@ -167,6 +167,11 @@ def test_breadcrumb_shows_the_primary_topic_the_editors_listed_first(client, see
     # Its topic tags follow the editors' order too: the primary one first.
     tags = re.findall(r'<a class="topic-tag" href="/topics/(\w+)/">', html)
     assert tags == ["risk", "data", "business"]
+    # …and in lists: on the data topic page it shows its other topics, risk first.
+    listing = client.get("/topics/data/").content.decode()
+    item = listing[listing.index(f'href="{e.get_absolute_url()}"') :]
+    item = item[: item.index("</li>")]
+    assert re.findall(r'<a class="topic-tag" href="/topics/(\w+)/">', item) == ["risk", "business"]
 
 
 def test_breadcrumb_without_a_primary_topic_shows_the_first_topic(client, seeded):

@@ -464,15 +464,16 @@ def test_slang_finds_the_entry_written_in_formal_words(seeded):
     assert found("踩红线")[0] == entry("002", "6").pk  # 风险管理
 
 
-def test_results_show_their_topics_in_topic_order(client, seeded):
-    """Search results carry each entry's topics (questions.shown_topics), page and API."""
-    risk = entry("001", "10.37")  # 风险与挑战: filed under data, business and risk
+def test_results_show_their_topics_primary_first(client, seeded):
+    """Search results carry each entry's topics (questions.shown_topics), page and API:
+    the primary one first, then in topic order."""
+    risk = entry("001", "10.37")  # 风险与挑战: filed under risk, and in data and business
     status, data = api(client, q="AI大模型创业中的风险与挑战")
     first = data["results"][0]
     assert status == 200
-    assert first["id"] == risk.pk and first["topics"] == ["data", "business", "risk"]
+    assert first["id"] == risk.pk and first["topics"] == ["risk", "data", "business"]
     html = client.get(reverse("search"), {"q": "AI大模型创业中的风险与挑战"}).content.decode()
     meta = html.split('class="meta"', 1)[1].split("</p>", 1)[0]
     assert re.findall(r'href="(/topics/[a-z]+/)"', meta) == [
-        "/topics/data/", "/topics/business/", "/topics/risk/",
+        "/topics/risk/", "/topics/data/", "/topics/business/",
     ]  # fmt: skip
