@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -73,3 +73,10 @@ def lang_of(obj, field):
     if field == "title" and hasattr(obj, "title_lang"):
         return obj.title_lang
     return obj.shown_lang(field)
+
+
+@register.filter
+def anchor_label(entry):
+    """The accessible name of a section's "#" link on its document's page. A filter, not a
+    blocktranslate: the page has one per section (120 in the largest seed)."""
+    return gettext("链接到第 %(section)s 节") % {"section": entry.section or entry.pk}
