@@ -1,5 +1,5 @@
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Q, When
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -111,7 +111,6 @@ class EntryView(DetailView):
             .exclude(kind=Entry.Kind.CLOSING)
             .select_related("document")
             .defer(*LINKED_DOCUMENT_TEXTS)
-            .prefetch_related("topics")
         )
 
     def get(self, request, *args, **kwargs):
@@ -131,7 +130,7 @@ class EntryView(DetailView):
         siblings = Entry.objects.listed().filter(document=entry.document).only(*LINK_FIELDS)
         english = get_language() == TRANSLATION_LANGUAGE
         language = TRANSLATION_LANGUAGE if english else SOURCE_LANGUAGE
-        topics = entry.filed_under(list(entry.topics.all()))
+        topics = with_topics([entry])[0].shown_topics
         return super().get_context_data(
             topic=topics[0] if topics else None,
             topics=topics,
@@ -180,13 +179,14 @@ def _texts(entry, language):
 
 def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
     """An entry in one language (``language`` says which the texts are in, after any
-    fallback) or, for ``?lang=all``, with a ``translations`` object holding each."""
+    fallback) or, for ``?lang=all``, with a ``translations`` object holding each. Its
+    topics are those with_topics() attached."""
     data = {
         "id": entry.pk,
         "section": entry.section,
         "source": entry.document.filename,
         "kind": entry.kind,
-        "topics": [t.slug for t in entry.filed_under(list(entry.topics.all()))],
+        "topics": [t.slug for t in entry.shown_topics],
         "incomplete": entry.incomplete,
         "duplicate_of": entry.duplicate_of_id,
     }
@@ -214,12 +214,7 @@ def entries_api(request):
     languages = api_languages(request)
     if languages is None:
         return JsonResponse({"error": _("未知的语言：请用 zh-hans、en 或 all。")}, status=400)
-    entries = (
-        Entry.objects.published()
-        .select_related("document")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position")))
-        .in_document_order()
-    )
+    entries = Entry.objects.published().select_related("document").in_document_order()
     source = request.GET.get("source")
     if source:
         if not Document.objects.filter(filename=source).exists():
@@ -230,7 +225,7 @@ def entries_api(request):
         if not Topic.objects.filter(slug=topic).exists():
             return JsonResponse({"error": _("未知的主题：%s") % topic[:200]}, status=400)
         entries = entries.filter(topics__slug=topic)
-    results = [entry_json(e, request, languages) for e in entries]
+    results = [entry_json(e, request, languages) for e in with_topics(entries)]
     return JsonResponse(
         {"count": len(results), "results": results}, json_dumps_params={"ensure_ascii": False}
     )
