@@ -16,11 +16,13 @@ from .weights import CLASSES, COLUMNS, LANGUAGES, column
 class WeightedField(indexes.CharField):
     """Text of one language and one weight class (search.weights): ``weight_class`` "A"
     for a question and its phrasings … "D" for the rest; ``language`` a Django code.
+    ``text(obj, language)``, if given, prepares it (else a ``prepare_<name>`` method of
+    the index, as for any haystack field).
 
     Named ``weight_class``, not ``weight``: haystack's fields take ``weight`` as a
     numeric boost."""
 
-    def __init__(self, weight_class, language, **kwargs):
+    def __init__(self, weight_class, language, text=None, **kwargs):
         if weight_class not in CLASSES:
             raise ImproperlyConfigured(f"Weight class {weight_class!r} is not one of {CLASSES}.")
         if language not in LANGUAGES:
@@ -28,7 +30,13 @@ class WeightedField(indexes.CharField):
         self.weight_class = weight_class
         self.language = language
         self.column = column(language, weight_class)
+        self.text = text
         super().__init__(**kwargs)
+
+    def prepare(self, obj):
+        if self.text is None:
+            return super().prepare(obj)
+        return self.text(obj, self.language)
 
 
 def weighted_fields(index):

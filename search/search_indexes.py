@@ -27,6 +27,30 @@ def shown_entries():
 ZH, EN = SOURCE_LANGUAGE, TRANSLATION_LANGUAGE
 
 
+# What each weighted field reads of an entry, in one language.
+def question_text(obj, language):
+    """The question, its phrasings, and the headings of the entries folded into it."""
+    phrasings = [p.text for p in obj.phrasings.all() if p.language == language]
+    folded = [in_language(other, "question", language) for other in obj.duplicates.all()]
+    texts = [in_language(obj, "question", language), *phrasings, *folded]
+    return "\n".join(t for t in texts if t)
+
+
+def markup_text(field, kinds=None):
+    """The plain text of Markdown ``field`` (of entries of ``kinds`` only, if given): an
+    article section's text is its body, not an answer to a question."""
+
+    def text(obj, language):
+        if kinds is not None and obj.kind not in kinds:
+            return ""
+        return plain_text(in_language(obj, field, language))
+
+    return text
+
+
+QUESTION_KINDS = {k for k in Entry.Kind if k != Entry.Kind.SECTION}
+
+
 class EntryIndex(indexes.SearchIndex, indexes.Indexable):
     """Published entries, one per repeated text.
 
@@ -37,16 +61,16 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
     """
 
     text = indexes.CharField(document=True)
-    question_zh = WeightedField(weight_class="A", language=ZH)
-    question_en = WeightedField(weight_class="A", language=EN)
-    prompt_zh = WeightedField(weight_class="B", language=ZH)
-    prompt_en = WeightedField(weight_class="B", language=EN)
-    answer_zh = WeightedField(weight_class="C", language=ZH)
-    answer_en = WeightedField(weight_class="C", language=EN)
-    example_zh = WeightedField(weight_class="D", language=ZH)
-    example_en = WeightedField(weight_class="D", language=EN)
-    body_zh = WeightedField(weight_class="D", language=ZH)
-    body_en = WeightedField(weight_class="D", language=EN)
+    question_zh = WeightedField("A", ZH, text=question_text)
+    question_en = WeightedField("A", EN, text=question_text)
+    prompt_zh = WeightedField("B", ZH, text=markup_text("prompt"))
+    prompt_en = WeightedField("B", EN, text=markup_text("prompt"))
+    answer_zh = WeightedField("C", ZH, text=markup_text("answer", QUESTION_KINDS))
+    answer_en = WeightedField("C", EN, text=markup_text("answer", QUESTION_KINDS))
+    example_zh = WeightedField("D", ZH, text=markup_text("example"))
+    example_en = WeightedField("D", EN, text=markup_text("example"))
+    body_zh = WeightedField("D", ZH, text=markup_text("answer", {Entry.Kind.SECTION}))
+    body_en = WeightedField("D", EN, text=markup_text("answer", {Entry.Kind.SECTION}))
     topics = indexes.MultiValueField(faceted=True)
     source = indexes.CharField(faceted=True)
     # The sentences the entry is embedded from (search.semantic); not full-text indexed.
@@ -83,54 +107,6 @@ class EntryIndex(indexes.SearchIndex, indexes.Indexable):
         texts = (data.get(name) for name in weighted_fields(self))
         data[self.get_content_field()] = "\n".join(t for t in texts if t)
         return data
-
-    @staticmethod
-    def _question(obj, language):
-        """The question, its phrasings, and the headings of the entries folded into it."""
-        phrasings = [p.text for p in obj.phrasings.all() if p.language == language]
-        folded = [in_language(other, "question", language) for other in obj.duplicates.all()]
-        texts = [in_language(obj, "question", language), *phrasings, *folded]
-        return "\n".join(t for t in texts if t)
-
-    @staticmethod
-    def _markup(obj, field, language):
-        return plain_text(in_language(obj, field, language))
-
-    def _answer(self, obj, language, section):
-        """The answer text of a question (``section`` False) or of an article section
-        (``section`` True): a section's text is its body, not an answer to a question."""
-        is_section = obj.kind == Entry.Kind.SECTION
-        return self._markup(obj, "answer", language) if is_section == section else ""
-
-    def prepare_question_zh(self, obj):
-        return self._question(obj, ZH)
-
-    def prepare_question_en(self, obj):
-        return self._question(obj, EN)
-
-    def prepare_prompt_zh(self, obj):
-        return self._markup(obj, "prompt", ZH)
-
-    def prepare_prompt_en(self, obj):
-        return self._markup(obj, "prompt", EN)
-
-    def prepare_answer_zh(self, obj):
-        return self._answer(obj, ZH, section=False)
-
-    def prepare_answer_en(self, obj):
-        return self._answer(obj, EN, section=False)
-
-    def prepare_example_zh(self, obj):
-        return self._markup(obj, "example", ZH)
-
-    def prepare_example_en(self, obj):
-        return self._markup(obj, "example", EN)
-
-    def prepare_body_zh(self, obj):
-        return self._answer(obj, ZH, section=True)
-
-    def prepare_body_en(self, obj):
-        return self._answer(obj, EN, section=True)
 
     def prepare_embedded(self, obj):
         """Questions (its own and those folded into it) and phrasings in both languages,
