@@ -4,9 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from questions.models import TRANSLATION_LANGUAGE
+from questions.models import TRANSLATION_LANGUAGE, Entry
 from questions.shown_topics import with_topics
-from questions.views import public_entries
 
 from .models import Term
 from .usage import usage
@@ -43,7 +42,7 @@ class TermView(TemplateView):
     def get_context_data(self, **kwargs):
         term = get_object_or_404(Term, pk=kwargs["pk"])
         pks = usage.get().get(term.pk, [])
-        entries = public_entries().in_bulk(pks)
+        entries = Entry.objects.for_listing().in_bulk(pks)
         return super().get_context_data(
             term=term,
             english=get_language() == TRANSLATION_LANGUAGE,

@@ -209,6 +209,11 @@ class EntryQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("document__filename", "position")
 
+    def for_listing(self):
+        """Listed entries with what a listing shows (and nothing it does not), in document
+        order; their topics come from shown_topics.with_topics()."""
+        return self.listed().select_related("document").defer(*LISTING_DEFERS).in_document_order()
+
 
 class Entry(EntryLayout, TranslationState, models.Model):
     class Kind(models.TextChoices):
@@ -418,6 +423,13 @@ def summary_of(answer):
 # up to 28 KB in the seeds; LINKED_DOCUMENT_TEXTS defers them through an entry's document.
 DOCUMENT_TEXTS = ("original_text", "intro", "outro", "keywords")
 LINKED_DOCUMENT_TEXTS = tuple(f"document__{name}" for name in DOCUMENT_TEXTS)
+
+# What a listing never shows: the rendered HTML and the prompt and example texts (a
+# translated field's name defers its column in every language and the original column,
+# which otherwise holds a second copy of the Chinese HTML), and the document's own text.
+LISTING_DEFERS = (
+    "prompt", "example", "prompt_html", "answer_html", "example_html", *LINKED_DOCUMENT_TEXTS,
+)  # fmt: skip
 
 # What a link to an entry shows (previous/next, related entries): its section number and
 # question in either language, and what its URL needs.

@@ -15,6 +15,7 @@ from .models import (
     DOCUMENT_TEXTS,
     LINK_FIELDS,
     LINKED_DOCUMENT_TEXTS,
+    LISTING_DEFERS,
     SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGE,
     Document,
@@ -38,22 +39,6 @@ def topics_with_counts():
     )
 
 
-# What a listing never shows: the rendered HTML and the prompt and example texts (a
-# translated field's name defers its column in every language and the original column,
-# which otherwise holds a second copy of the Chinese HTML), and the document's own text.
-LISTING_DEFERS = [
-    "prompt", "example", "prompt_html", "answer_html", "example_html", *LINKED_DOCUMENT_TEXTS,
-]  # fmt: skip
-
-
-def public_entries():
-    """Listed entries with what listings show (and nothing they do not); their topics
-    come from with_topics()."""
-    return (
-        Entry.objects.listed().select_related("document").defer(*LISTING_DEFERS).in_document_order()
-    )
-
-
 class HomeView(TemplateView):
     template_name = "questions/home.html"
 
@@ -63,7 +48,7 @@ class HomeView(TemplateView):
             documents=Document.objects.defer(*DOCUMENT_TEXTS)
             .annotate(entry_count=Count("entries", filter=PUBLIC))
             .order_by("filename"),
-            recent=with_topics(public_entries().order_by("-updated_at", "pk")[:6]),
+            recent=with_topics(Entry.objects.for_listing().order_by("-updated_at", "pk")[:6]),
             **kwargs,
         )
 
@@ -76,7 +61,7 @@ class TopicView(DetailView):
     def get_context_data(self, **kwargs):
         # Questions first, then the article sections (background text, definitions).
         entries = (
-            public_entries()
+            Entry.objects.for_listing()
             .filter(topics=self.object)
             .order_by(
                 Case(When(kind=Entry.Kind.QUESTION, then=0), default=1),

@@ -6,6 +6,7 @@ left behind by a crash between a save and its indexing. ``import_seeds`` runs it
 README's two commands leave a complete index whatever the database held before.
 """
 
+from django.db import transaction
 from haystack import connections
 
 from questions.models import Entry
@@ -26,6 +27,7 @@ def reconcile(using="default"):
     if missing:
         backend.update(index, listed.filter(pk__in=missing))
     stale = sorted(held - wanted)
-    for doc_id in stale:
-        backend.remove(doc_id)
+    with transaction.atomic(using=backend.database):  # one commit, not one per row
+        for doc_id in stale:
+            backend.remove(doc_id)
     return len(missing), len(stale)
