@@ -47,8 +47,9 @@ def current():
     except (InterfaceError, OperationalError):
         # A persistent connection the server has closed (a restart, an idle timeout). The
         # version is every request's first query (kb.page_cache), so reconnecting here is
-        # the connection health check, at no cost to a healthy request.
-        if connection.in_atomic_block:
+        # the connection health check, at no cost to a healthy request. Any other error
+        # (a locked SQLite file, a server that refuses) is the request's to report.
+        if connection.in_atomic_block or connection.is_usable():
             raise
         connection.close()
         row = _read()
