@@ -135,3 +135,29 @@ def test_a_filtered_search_page_runs_the_engine_once(seeded, client):
     # Facets still count every match, not only the ethics ones.
     facets = dict((t.slug, n) for t, n in response.context["outcome"].facets)
     assert facets["data"] > facets["ethics"] == response.context["outcome"].count
+
+
+def test_the_coarse_pass_at_scale_finds_what_the_exact_scan_finds(seeded, monkeypatch):
+    # Past EXACT_ROWS vectors a search scans a 64-dimension projection and computes exact
+    # cosines for the COARSE_ROWS nearest rows; here forced on the seeds' ~3,600 vectors
+    # with a ninth of them kept, it must find the same nearest entries with the same cosines.
+    from search import semantic
+    from search.models import IndexEntry
+
+    def load():
+        rows = IndexEntry.objects.order_by("pk").values_list("pk", "vectors")
+        return semantic.VectorIndex(rows.iterator())
+
+    exact = load()
+    monkeypatch.setattr(semantic, "EXACT_ROWS", 0)
+    monkeypatch.setattr(semantic, "COARSE_ROWS", len(exact.owners) // 9)
+    coarse = load()
+    assert exact.coarse is None and coarse.coarse.shape == (len(exact.owners), 64)
+    queries = ["钱不够了怎么办", "數據隱私", "How do I protect user data?", "模型部署", "出海"]
+    for vector in semantic.embed(queries):
+        wanted, got = exact.similarities(vector), coarse.similarities(vector)
+        assert got.nearest() == wanted.nearest()
+        for pk in exact.entry_pks.tolist():  # the rest exactly, when a search asks
+            assert got.get(pk) == pytest.approx(wanted.get(pk), abs=1e-6)
+    pk = entry("001", "10.50").pk
+    assert coarse.related(pk).nearest(k=10) == exact.related(pk).nearest(k=10)
