@@ -12,7 +12,13 @@ from .database import DatabaseSearchBackend
 class SQLiteSearchBackend(DatabaseSearchBackend):
     text_table = "search_fts"
     text_id = "search_fts.rowid"
-    filter_join = "JOIN search_indexentry e ON e.id = search_fts.rowid"
+    # Left to itself the planner reads each match's wide index row (eight text columns,
+    # the vectors) by rowid for its topics; the narrow index (id, topics) holds them. A
+    # source or model filter still reads the row. Measured at 100,000 entries: the 55,656
+    # matches of 数据 with their topics in 186 ms instead of 250-320.
+    filter_join = (
+        "JOIN search_indexentry e INDEXED BY search_indexentry_topics ON e.id = search_fts.rowid"
+    )
     match = "search_fts MATCH %s"
     # bm25() is lower for better matches; its weights are positional, one per column.
     score = f"-bm25(search_fts, {', '.join(repr(weight_of(c)) for c in COLUMNS)})"
