@@ -95,7 +95,7 @@ def from_bytes(data):
 class VectorIndex:
     """Every indexed entry's vectors as one matrix, for one state of the index.
 
-    Up to EXACT_ROWS sentence vectors (the seeds hold about 3,600), a query's cosine to
+    Up to EXACT_ROWS sentence vectors (the seeds hold 3,725), a query's cosine to
     each is one matrix product. Past that the product outgrows the request (200,000
     vectors at 100,000 entries: 400 MB of float32 read per query), so the vectors stay in
     their stored half precision and a search goes in two steps: a coarse pass over their
@@ -135,7 +135,7 @@ class VectorIndex:
         # One BLAS thread, as for the encoder: a second one costs more to wake than the
         # product takes, and while it spins it slows the rest of the request (two cores).
         with _blas_limit()(limits=1, user_api="blas"):
-            if queries.shape[1] == 1:  # a matrix-vector product, as it always was
+            if queries.shape[1] == 1:  # one query: a matrix-vector product (BLAS gemv)
                 return (matrix @ queries[:, 0]).reshape(-1, 1)
             return matrix @ queries
 

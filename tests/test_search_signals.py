@@ -139,7 +139,7 @@ def test_a_filtered_search_page_runs_the_engine_once(seeded, client):
 
 def test_the_coarse_pass_at_scale_finds_what_the_exact_scan_finds(seeded, monkeypatch):
     # Past EXACT_ROWS vectors a search scans a 64-dimension projection and computes exact
-    # cosines for the COARSE_ROWS nearest rows; here forced on the seeds' ~3,600 vectors
+    # cosines for the COARSE_ROWS nearest rows; here forced on the seeds' 3,725 vectors
     # with a ninth of them kept, it must find the same nearest entries with the same cosines.
     from search import semantic
     from search.models import IndexEntry
