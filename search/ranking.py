@@ -32,29 +32,52 @@ SEMANTIC_WEIGHT = 1.5
 COLUMN_WEIGHTS = {name: weight_of(name) for name in COLUMNS}
 
 
+class IndexedText:
+    """One index row's tokens as ranking reads them, built once per row and content version
+    (the backend holds them between searches): each column's tokens, the entry's question
+    and phrasings in either language (class A, what focus reads), and each token's best
+    column weight (what a one-word alternative, nearly every one, looks up)."""
+
+    __slots__ = ("columns", "question", "best")
+
+    def __init__(self, columns):
+        self.columns = {name: frozenset(tokens) for name, tokens in columns.items()}
+        self.question = frozenset().union(
+            *(tokens for name, tokens in self.columns.items() if class_of(name) == "A")
+        )
+        self.best = {}
+        for name, tokens in self.columns.items():
+            weight = COLUMN_WEIGHTS[name]
+            for token in tokens:
+                if weight > self.best.get(token, 0.0):
+                    self.best[token] = weight
+
+    def weight_of(self, alternative):
+        """The best weight among the columns holding every token of the alternative."""
+        if len(alternative) == 1:
+            return self.best.get(alternative[0], 0.0)
+        return max(
+            (COLUMN_WEIGHTS[name] for name, tokens in self.columns.items()
+             if tokens.issuperset(alternative)),
+            default=0.0,
+        )  # fmt: skip
+
+
 @dataclass
 class Candidate:
     pk: int
     ct: str
     django_id: str
     engine_score: float
-    columns: dict  # index column (search.weights.COLUMNS) → its tokens
+    text: IndexedText
     final_score: float = 0.0  # set by rank(); 0 for matches past the ranked ones
 
-    def __post_init__(self):
-        self.columns = {name: frozenset(tokens) for name, tokens in self.columns.items()}
-        # The entry's question and its phrasings in either language (focus reads it).
-        self.question = frozenset().union(
-            *(tokens for name, tokens in self.columns.items() if class_of(name) == "A")
-        )
+    @property
+    def question(self):
+        return self.text.question
 
     def weight_of(self, alternative):
-        """The best weight among the columns holding every token of the alternative."""
-        return max(
-            (COLUMN_WEIGHTS[name] for name, tokens in self.columns.items()
-             if tokens.issuperset(alternative)),
-            default=0.0,
-        )  # fmt: skip
+        return self.text.weight_of(alternative)
 
 
 def _alternative_factor(index, alternative):
@@ -105,7 +128,8 @@ def rank(candidates, groups, indexed, df, similarity=None):
         )
         return (-score, c.pk)
 
-    ranked = sorted(candidates, key=key)
+    keys = {c.pk: key(c) for c in candidates}
+    ranked = sorted(candidates, key=lambda c: keys[c.pk])
     for c in ranked:
-        c.final_score = -key(c)[0]
+        c.final_score = -keys[c.pk][0]
     return ranked

@@ -15,7 +15,7 @@ from kb.page_cache import cache_get, cache_set
 from questions import versioning
 from questions.languages import api_languages
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
-from questions.shown_topics import with_topics
+from questions.shown_topics import topic_list, with_topics
 
 from .expansion import understand
 from .highlight import highlight, snippet
@@ -85,7 +85,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     is never older than the last commit."""
     text = (text or "").replace("\x00", "")
     query = understand(text)
-    topics = {t.slug: t for t in Topic.objects.all()}
+    topics = {t.slug: t for t in topic_list.get()}
     outcome = SearchOutcome(
         text=text[:MAX_QUERY_LENGTH].strip(), truncated=query.truncated, reading=query.reading
     )
@@ -181,7 +181,7 @@ class SearchView(TemplateView):
             outcome=outcome,
             q=outcome.text,
             suggestions=suggestions(),
-            topics=Topic.objects.all(),
+            topics=topic_list.get(),
         )
         return note_search(self.render_to_response(context), outcome)  # counted by insights
 

@@ -137,6 +137,33 @@ def test_a_filtered_search_page_runs_the_engine_once(seeded, client):
     assert facets["data"] > facets["ethics"] == response.context["outcome"].count
 
 
+def test_word_counts_are_read_once_per_content_version(seeded, client):
+    """How many entries hold each word changes only with an index write: the same search
+    again reads no statistics, and after a save the new word is counted afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_search import api
+
+    def search(q):
+        with CaptureQueriesContext(connection) as captured:
+            status, data = api(client, q=q)
+        assert status == 200
+        sql = [q["sql"] for q in captured.captured_queries]
+        statistics = [s for s in sql if "COUNT(" in s or "pg_stats" in s or "reltuples" in s]
+        return [r["id"] for r in data["results"]], data["count"], statistics
+
+    assert search("融资 zyxwvu")[2]  # first asked: counted
+    first = search("融资 zyxwvu")
+    assert first[2] == []  # asked again: nothing counted
+    target = entry("003", "1")
+    target.answer += "\n\nzyxwvu"
+    target.save()
+    assert search("zyxwvu")[:2] == ([target.pk], 1)
+    again = search("融资 zyxwvu")
+    assert again[2] and again[1] == first[1] + 1  # the entry now holding zyxwvu
+
+
 def test_the_coarse_pass_at_scale_finds_what_the_exact_scan_finds(seeded, monkeypatch):
     # Past EXACT_ROWS vectors a search scans a 64-dimension projection and computes exact
     # cosines for the COARSE_ROWS nearest rows; here forced on the seeds' 3,725 vectors

@@ -25,7 +25,7 @@ from search import pinyin, semantic
 from search.expansion import signal_enabled, understand
 from search.fields import column_texts
 from search.models import IndexEntry
-from search.ranking import GENERIC_SHARE, Candidate, rank
+from search.ranking import GENERIC_SHARE, Candidate, IndexedText, rank
 from search.text import Query, simplified
 from search.weights import COLUMNS
 
@@ -36,11 +36,23 @@ MAX_CANDIDATES = 200
 MLT_RESULTS = 10
 MLT_CANDIDATES = 4  # related entries: this many times the wanted number looked up
 FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its _exact twin
-# Index rows as ranking reads them, {pk: (ct, django_id, {column: frozenset of tokens})}, for
+# Index rows as ranking reads them, {pk: (ct, django_id, search.ranking.IndexedText)}, for
 # each database and the current content version: filled as searches load candidates, up
 # to ROWS_HELD rows (the seeds' 179 take 1.9 MB, tokens interned).
 _rows = versioning.PerVersion(lambda database: {})
 ROWS_HELD = 2000
+
+
+@dataclass
+class IndexStatistics:
+    size: int | None = None  # entries in the index
+    frequencies: dict = field(default_factory=dict)  # group → entries holding it
+
+
+# The index's statistics for each database and the current content version, filled as
+# searches ask: the size, and the document frequency of up to GROUPS_HELD query groups.
+_statistics = versioning.PerVersion(lambda database: IndexStatistics())
+GROUPS_HELD = 20_000
 
 
 @dataclass
@@ -224,10 +236,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         query = compiled.query
         groups = query.groups
         where, params = self._filters(compiled, models)
-        with self.connection.cursor() as cursor:
-            indexed = self.index_size(cursor)
-            generic = int(GENERIC_SHARE * indexed)
-            df = self.document_frequencies(cursor, groups, generic + 1, indexed)
+        indexed, df = self._statistics(groups)
+        generic = int(GENERIC_SHARE * indexed)
         matches = []
         for match_text in self._candidate_queries(groups, df, generic):
             matches = self._matches(match_text, where, params)
@@ -262,6 +272,25 @@ class DatabaseSearchBackend(BaseSearchBackend):
             "hits": len(ranked) + len(rest),
             "facets": {"fields": {name: facet_list for name in facets}},
         }
+
+    def _statistics(self, groups):
+        """The number of indexed entries and how many hold each group (counted up to just
+        past the generic share): the engine's figures, asked once per content version for
+        the index and for each group, since only an index write changes them."""
+        held = _statistics.get(self.database)
+        with self.connection.cursor() as cursor:
+            if held.size is None:
+                held.size = self.index_size(cursor)
+            known = {g: held.frequencies.get(g) for g in groups}
+            unknown = [g for g, frequency in known.items() if frequency is None]
+            if unknown:
+                limit = int(GENERIC_SHARE * held.size) + 1
+                counted = self.document_frequencies(cursor, unknown, limit, held.size)
+                known.update(zip(unknown, counted, strict=True))
+                if len(held.frequencies) + len(unknown) > GROUPS_HELD:
+                    held.frequencies.clear()
+                held.frequencies.update(zip(unknown, counted, strict=True))
+        return held.size, [known[g] for g in groups]
 
     def _similarity(self, text):
         """Every indexed entry's cosine to the query (a search.semantic.Similarities)."""
@@ -330,14 +359,14 @@ class DatabaseSearchBackend(BaseSearchBackend):
             )
             for pk, ct, django_id, *texts in rows:
                 tokens = [frozenset(map(sys.intern, text.split())) for text in texts]
-                loaded[pk] = (ct, django_id, dict(zip(COLUMNS, tokens, strict=True)))
+                loaded[pk] = (ct, django_id, IndexedText(dict(zip(COLUMNS, tokens, strict=True))))
                 if len(held) < ROWS_HELD:
                     held[pk] = loaded[pk]
         candidates = []
         for pk in pks:
             if pk in loaded:
-                ct, django_id, tokens = loaded[pk]
-                candidates.append(Candidate(pk, ct, django_id, engine_scores.get(pk, 0.0), tokens))
+                ct, django_id, text = loaded[pk]
+                candidates.append(Candidate(pk, ct, django_id, engine_scores.get(pk, 0.0), text))
         return candidates
 
     def _filters(self, compiled, models):
