@@ -164,6 +164,34 @@ def test_word_counts_are_read_once_per_content_version(seeded, client):
     assert again[2] and again[1] == first[1] + 1  # the entry now holding zyxwvu
 
 
+@pytest.mark.parametrize("params", [{"q": "数据"}, {"q": "数据", "topic": "ethics"}])
+def test_past_the_tier_threshold_every_match_is_still_counted_and_reachable(
+    seeded, client, monkeypatch, params
+):
+    """At scale only matches holding the words in the top tier of columns are scored; here
+    forced on the seeds (20 candidates past 5 matches), a search for a common word must
+    count, facet and page through exactly the entries it did, and put the same first."""
+    from search.backends import database
+
+    from .test_search import api
+
+    def every_page():
+        status, first = api(client, **params)
+        assert status == 200
+        pages = [api(client, **params, page=n)[1] for n in range(1, first["num_pages"] + 1)]
+        facets = client.get(reverse("search"), params).context["outcome"].facets
+        ids = [r["id"] for page in pages for r in page["results"]]
+        return first["count"], ids, [(t.slug, n) for t, n in facets]
+
+    count, ids, facets = every_page()
+    monkeypatch.setattr(database, "TIERED_ABOVE", 5)
+    monkeypatch.setattr(database, "MAX_CANDIDATES", 20)
+    tiered_count, tiered_ids, tiered_facets = every_page()
+    assert (tiered_count, tiered_facets) == (count, facets)
+    assert sorted(tiered_ids) == sorted(ids) and len(set(ids)) == count
+    assert tiered_ids[0] == ids[0]
+
+
 def test_the_coarse_pass_at_scale_finds_what_the_exact_scan_finds(seeded, monkeypatch):
     # Past EXACT_ROWS vectors a search scans a 64-dimension projection and computes exact
     # cosines for the COARSE_ROWS nearest rows; here forced on the seeds' 3,725 vectors

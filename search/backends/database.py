@@ -27,7 +27,7 @@ from search.fields import column_texts
 from search.models import IndexEntry
 from search.ranking import GENERIC_SHARE, Candidate, IndexedText, rank
 from search.text import Query, simplified
-from search.weights import COLUMNS
+from search.weights import CLASSES, COLUMNS
 
 FILTER_FIELDS = ("topics", "source")
 CONTENT_FIELDS = ("content", "text")
@@ -41,6 +41,10 @@ FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its
 # to ROWS_HELD rows (the seeds' 179 take 1.9 MB, tokens interned).
 _rows = versioning.PerVersion(lambda database: {})
 ROWS_HELD = 2000
+# Past this many matches only those holding the words in the top tier of columns are
+# scored (``_matches``); measured at 100,000 entries (bench/search_scale.py).
+TIERED_ABOVE = 2000
+TOP_TIER = ("A", "B")
 
 
 @dataclass
@@ -53,6 +57,28 @@ class IndexStatistics:
 # searches ask: the size, and the document frequency of up to GROUPS_HELD query groups.
 _statistics = versioning.PerVersion(lambda database: IndexStatistics())
 GROUPS_HELD = 20_000
+
+
+@dataclass
+class Matches:
+    """What the engine found for one query: its scored matches, best first (every match,
+    or where there were too many to score, the best), and how many matches each
+    combination of topics has (every match: what counts and facets read)."""
+
+    scored: list  # (index row pk, engine score, topics)
+    combinations: Counter  # an index row's topics ("data risk") → matches
+    complete: bool  # ``scored`` holds every match
+    match_text: str = ""
+
+    def __bool__(self):
+        return bool(self.combinations)
+
+    def count(self, wanted=None):
+        """How many matches there are in any of the ``wanted`` topics (all, if None)."""
+        return sum(
+            n for topics, n in self.combinations.items()
+            if not wanted or not wanted.isdisjoint(topics.split())
+        )  # fmt: skip
 
 
 @dataclass
@@ -98,6 +124,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
     match: str
     score: str
     score_uses_query = False
+    # An index row whose topics hold the slug in the parameter (given as " slug ").
+    holds_topic: str
     # The query syntax's "and" and "or" between quoted tokens (compile_query).
     and_operator: str
     or_operator: str
@@ -106,15 +134,26 @@ class DatabaseSearchBackend(BaseSearchBackend):
         """``token`` as a literal of the vendor's query syntax, never as syntax."""
         raise NotImplementedError
 
-    def compile_query(self, groups, all_groups):
+    def compile_query(self, groups, all_groups, classes=CLASSES):
         """Query text for groups of alternatives: every group (``all_groups``) or any; a
         group matches through any of its alternatives, an alternative when it holds all
-        its tokens. Every token is quoted, never raw input."""
+        its tokens, in a column of one of the weight ``classes``. Every token is quoted,
+        never raw input."""
         and_, or_ = self.and_operator, self.or_operator
+
+        def term(token):
+            return self.term(token, classes)
+
         return (and_ if all_groups else or_).join(
-            "(" + or_.join("(" + and_.join(map(self.quote, alt)) + ")" for alt in group) + ")"
+            "(" + or_.join("(" + and_.join(map(term, alt)) + ")" for alt in group) + ")"
             for group in groups
         )
+
+    def term(self, token, classes):
+        """A quoted token matching in the columns of those weight classes. By default the
+        classes are for compile_query() to apply to the whole query (SQLite's column
+        filter); a vendor that labels each term (PostgreSQL's weights) does it here."""
+        return self.quote(token)
 
     def ordering(self, cursor, match_text):
         """ORDER BY clause and its parameters: best score first."""
@@ -227,7 +266,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         """One search: every lexical match (counted and faceted exactly), the entries
         nearest in meaning, the best MAX_CANDIDATES of the first and all of the second
         ranked together (search.ranking), the remaining matches after them in the
-        engine's order."""
+        engine's order (past TIERED_ABOVE matches, unscored: see ``_matches``)."""
         for name in facets:
             if name not in FACET_FIELDS:
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
@@ -238,38 +277,51 @@ class DatabaseSearchBackend(BaseSearchBackend):
         where, params = self._filters(compiled, models)
         indexed, df = self._statistics(groups)
         generic = int(GENERIC_SHARE * indexed)
-        matches = []
-        for match_text in self._candidate_queries(groups, df, generic):
-            matches = self._matches(match_text, where, params)
+        wanted = compiled.filters.get("topics")
+        matches = Matches([], Counter(), complete=True)
+        for used, all_groups, bound in self._candidate_queries(groups, df, generic):
+            matches = self._matches(used, all_groups, bound, where, params, wanted)
             if matches:
                 break
-        engine_scores = {pk: score for pk, score, _ in matches}
-        topics_of = {pk: topics for pk, _, topics in matches}
+        engine_scores = {pk: score for pk, score, _ in matches.scored}
+        topics_of = {pk: topics for pk, _, topics in matches.scored}
         # Pinyin means nothing to the encoder: it reads the Chinese the letters spell.
         meant = query.reading or query.text
         similarity = self._similarity(meant) if signal_enabled("semantic") else {}
         nearest = self._nearest(similarity, engine_scores, where, params)
         topics_of.update(nearest)
-        found = [pk for pk, _, _ in matches] + list(nearest)
-        facet_counts = Counter(slug for pk in found for slug in topics_of[pk].split())
-        wanted = compiled.filters.get("topics")
-        if wanted:
-            found = [pk for pk in found if not wanted.isdisjoint(topics_of[pk].split())]
-        lexical = [pk for pk in found if pk in engine_scores]
-        pool = lexical[:MAX_CANDIDATES] + [pk for pk in found if pk not in engine_scores]
+        # Where not every match was scored, a near entry may be a match (counted already).
+        also = [] if matches.complete else self._among(matches.match_text, list(nearest))
+        engine_scores.update(dict.fromkeys(also, 0.0))
+        semantic_only = [pk for pk in nearest if pk not in engine_scores]
+        facet_counts = Counter()
+        for topics, n in matches.combinations.items():
+            for slug in topics.split():
+                facet_counts[slug] += n
+        facet_counts.update(slug for pk in semantic_only for slug in topics_of[pk].split())
+
+        def shown(pk):
+            return not wanted or not wanted.isdisjoint(topics_of[pk].split())
+
+        lexical = [pk for pk in [pk for pk, _, _ in matches.scored] + also if shown(pk)]
+        pool = lexical[:MAX_CANDIDATES] + [pk for pk in semantic_only if shown(pk)]
         ranked = rank(self._load(pool, engine_scores), groups, indexed, df, similarity)
         # Past the ranked ones, the other matches in the engine's order (loaded for the page).
-        rest = lexical[MAX_CANDIDATES:]
+        rest_count = matches.count(wanted) - len(lexical[:MAX_CANDIDATES])
         page = ranked[start:end]
-        if end is None or end > len(ranked):
+        if (end is None or end > len(ranked)) and rest_count:
             first = max(0, start - len(ranked))
             last = None if end is None else end - len(ranked)
+            if matches.complete:
+                rest = lexical[MAX_CANDIDATES:]
+            else:
+                rest = self._unscored(matches.match_text, where, params, wanted, set(pool))
             page += self._load(rest[first:last], engine_scores)
         results = [result_class(*c.ct.split("."), c.django_id, c.final_score) for c in page]
         facet_list = sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
             "results": results,
-            "hits": len(ranked) + len(rest),
+            "hits": len(ranked) + rest_count,
             "facets": {"fields": {name: facet_list for name in facets}},
         }
 
@@ -323,17 +375,47 @@ class DatabaseSearchBackend(BaseSearchBackend):
         entries holding 数据, counted), else those holding any; the same when the informative
         words turn out to match nothing.
         """
-        found = [g for g, d in zip(groups, df, strict=True) if d]  # words in no entry: none
-        informative = [g for g, d in zip(groups, df, strict=True) if 0 < d <= generic]
+        found = [(g, d) for g, d in zip(groups, df, strict=True) if d]  # in no entry: none
+        informative = [(g, d) for g, d in found if d <= generic]
+        # Each query with the most entries it can match (a count is capped at the generic
+        # share, so a bound at that cap means "at least").
         if informative:
-            yield self.compile_query(informative, all_groups=False)
+            yield [g for g, _ in informative], False, sum(d for _, d in informative)
         if found:
-            yield self.compile_query(found, all_groups=True)
-            yield self.compile_query(found, all_groups=False)
+            yield [g for g, _ in found], True, min(d for _, d in found)
+            yield [g for g, _ in found], False, sum(d for _, d in found)
 
-    def _matches(self, match_text, where, params):
-        """(index row pk, engine score, topics) of every match, best first by the
-        engine's bm25 / ts_rank: one engine run."""
+    def _matches(self, groups, all_groups, bound, where, params, wanted=None):
+        """The matches of the groups (all of them, or any): every one scored by the
+        engine's bm25 / ts_rank, best first, in one engine run.
+
+        Scoring every match is what a large index cannot afford (bm25 over the 55,656
+        matches of 数据 at 100,000 entries: 67 ms, counting them 4). So where more than
+        TIERED_ABOVE entries may match, as in a tiered index, the matches are counted per
+        combination of topics (exact counts and facets), and only the entries holding the
+        words in the top tier of columns (TOP_TIER: the question, its phrasings, the
+        prompt and titles) are scored, for the best MAX_CANDIDATES in the topics asked
+        for, which is all the ranking reads; should the tier hold fewer, the best are
+        taken from every column. The other matches are read only for a page past the
+        ranked ones (``_unscored``)."""
+        match_text = self.compile_query(groups, all_groups)
+        if bound > TIERED_ABOVE:
+            combinations = self._combinations(match_text, where, params)
+            if sum(combinations.values()) > TIERED_ABOVE:
+                if wanted:
+                    where = [*where, "(" + " OR ".join([self.holds_topic] * len(wanted)) + ")"]
+                    params = [*params, *(f" {slug} " for slug in sorted(wanted))]
+                tier_text = self.compile_query(groups, all_groups, classes=TOP_TIER)
+                best = self._scored(tier_text, where, params, limit=MAX_CANDIDATES)
+                if len(best) < MAX_CANDIDATES:
+                    best = self._scored(match_text, where, params, limit=MAX_CANDIDATES)
+                return Matches(best, combinations, complete=False, match_text=match_text)
+        scored = self._scored(match_text, where, params)
+        combinations = Counter(topics for _, _, topics in scored)
+        return Matches(scored, combinations, complete=True, match_text=match_text)
+
+    def _scored(self, match_text, where, params, limit=None):
+        """(pk, engine score, topics) of the matches, best first (the ``limit`` best)."""
         with self.connection.cursor() as cursor:
             order, order_params = self.ordering(cursor, match_text)
             sql = (
@@ -342,8 +424,51 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 f"WHERE {' AND '.join([self.match, *where])} ORDER BY {order}"
             )
             score_params = [match_text] if self.score_uses_query else []
-            cursor.execute(sql, [*score_params, match_text, *params, *order_params])
+            limit_params = []
+            if limit is not None:
+                sql += " LIMIT %s"
+                limit_params = [limit]
+            cursor.execute(sql, [*score_params, match_text, *params, *order_params, *limit_params])
             return cursor.fetchall()
+
+    def _combinations(self, match_text, where, params):
+        """How many matches each combination of topics (an index row's ``topics``) has."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.topics, COUNT(*) FROM {self.text_table} {self.filter_join} "
+                f"WHERE {' AND '.join([self.match, *where])} GROUP BY e.topics",
+                [match_text, *params],
+            )
+            return Counter(dict(cursor.fetchall()))
+
+    def _among(self, match_text, pks):
+        """Those of the index rows ``pks`` that match."""
+        if not pks:
+            return []
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self.text_id} FROM {self.text_table} WHERE {self.match} "
+                f"AND {self.text_id} IN ({', '.join(['%s'] * len(pks))})",
+                [match_text, *pks],
+            )
+            matching = {pk for (pk,) in cursor.fetchall()}
+        return [pk for pk in pks if pk in matching]
+
+    def _unscored(self, match_text, where, params, wanted, ranked):
+        """The pks of the matches in the topics asked for, other than the ``ranked``, in
+        index order: the pages past the ranked ones of a search that scored the best."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self.text_id}, e.topics FROM {self.text_table} {self.filter_join} "
+                f"WHERE {' AND '.join([self.match, *where])} ORDER BY {self.text_id}",
+                [match_text, *params],
+            )
+            rows = cursor.fetchall()
+        return [
+            pk
+            for pk, topics in rows
+            if pk not in ranked and (not wanted or not wanted.isdisjoint(topics.split()))
+        ]
 
     def _load(self, pks, engine_scores):
         """Candidates with their indexed tokens, in the order of ``pks``. Each row is read

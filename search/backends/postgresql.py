@@ -20,6 +20,7 @@ class PostgresSearchBackend(DatabaseSearchBackend):
     text_table = "search_indexentry e"
     text_id = "e.id"
     match = "e.vector @@ %s::tsquery"
+    holds_topic = "strpos(' ' || e.topics || ' ', %s) > 0"
     # ts_rank's weights are {D, C, B, A}, each at most 1.
     score = (
         "ts_rank('{"
@@ -37,6 +38,12 @@ class PostgresSearchBackend(DatabaseSearchBackend):
 
     def quote(self, token):
         return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def term(self, token, classes):
+        """The token, restricted to lexemes labelled with those classes ('数据':AB)."""
+        if set(classes) == set(CLASSES):
+            return self.quote(token)
+        return f"{self.quote(token)}:{''.join(classes)}"
 
     def ordering(self, cursor, match_text):
         """RUM's distance where indexed, else ts_rank (the base's order)."""

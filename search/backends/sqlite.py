@@ -4,7 +4,7 @@ The FTS5 table ``search_fts`` (created by migration) has the index's text column
 (search.weights.COLUMNS) in that order; bm25() weighs each by its class.
 """
 
-from search.weights import COLUMNS, weight_of
+from search.weights import CLASSES, COLUMNS, class_of, weight_of
 
 from .database import DatabaseSearchBackend
 
@@ -20,6 +20,7 @@ class SQLiteSearchBackend(DatabaseSearchBackend):
         "JOIN search_indexentry e INDEXED BY search_indexentry_topics ON e.id = search_fts.rowid"
     )
     match = "search_fts MATCH %s"
+    holds_topic = "instr(' ' || e.topics || ' ', %s) > 0"
     # bm25() is lower for better matches; its weights are positional, one per column.
     score = f"-bm25(search_fts, {', '.join(repr(weight_of(c)) for c in COLUMNS)})"
     and_operator = " AND "
@@ -33,9 +34,10 @@ class SQLiteSearchBackend(DatabaseSearchBackend):
     def quote(self, token):
         return '"' + token.replace('"', '""') + '"'
 
-    def compile_query(self, groups, all_groups):
-        """FTS5 MATCH text, over every text column of both languages."""
-        return f"{{{' '.join(COLUMNS)}}} : ({super().compile_query(groups, all_groups)})"
+    def compile_query(self, groups, all_groups, classes=CLASSES):
+        """FTS5 MATCH text, over the text columns of those classes in both languages."""
+        columns = " ".join(c for c in COLUMNS if class_of(c) in classes)
+        return f"{{{columns}}} : ({super().compile_query(groups, all_groups)})"
 
     def write_text(self, cursor, pk, texts):
         cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
