@@ -168,10 +168,13 @@ def test_word_counts_are_read_once_per_content_version(seeded, client):
 def test_past_the_tier_threshold_every_match_is_still_counted_and_reachable(
     seeded, client, monkeypatch, params
 ):
-    """At scale only matches holding the words in the top tier of columns are scored; here
-    forced on the seeds (20 candidates past 5 matches), a search for a common word must
-    count, facet and page through exactly the entries it did, and put the same first."""
+    """At scale SQLite scores only matches holding the words in the top tier of columns;
+    forced here on the seeds (20 candidates past 5 matches), on either database, a search
+    for a common word must count, facet and page through exactly the entries it did, and
+    put the same first."""
     from search.backends import database
+    from search.backends.postgresql import PostgresSearchBackend
+    from search.backends.sqlite import SQLiteSearchBackend
 
     from .test_search import api
 
@@ -184,7 +187,8 @@ def test_past_the_tier_threshold_every_match_is_still_counted_and_reachable(
         return first["count"], ids, [(t.slug, n) for t, n in facets]
 
     count, ids, facets = every_page()
-    monkeypatch.setattr(database, "TIERED_ABOVE", 5)
+    for vendor in (SQLiteSearchBackend, PostgresSearchBackend):  # PostgreSQL's is off (None)
+        monkeypatch.setattr(vendor, "tiered_above", 5)
     monkeypatch.setattr(database, "MAX_CANDIDATES", 20)
     tiered_count, tiered_ids, tiered_facets = every_page()
     assert (tiered_count, tiered_facets) == (count, facets)

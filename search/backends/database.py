@@ -41,9 +41,7 @@ FACET_FIELDS = ("topics", "topics_exact")  # haystack facets a field through its
 # to ROWS_HELD rows (the seeds' 179 take 1.9 MB, tokens interned).
 _rows = versioning.PerVersion(lambda database: {})
 ROWS_HELD = 2000
-# Past this many matches only those holding the words in the top tier of columns are
-# scored (``_matches``); measured at 100,000 entries (bench/search_scale.py).
-TIERED_ABOVE = 2000
+# The columns whose matches are scored where there are too many to score them all.
 TOP_TIER = ("A", "B")
 
 
@@ -124,6 +122,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
     match: str
     score: str
     score_uses_query = False
+    # Past how many matches only those in the top tier of columns are scored (``_matches``),
+    # or None for never: where counting the matches costs about as much as scoring them.
+    tiered_above: int | None = 2000
     # An index row whose topics hold the slug in the parameter (given as " slug ").
     holds_topic: str
     # The query syntax's "and" and "or" between quoted tokens (compile_query).
@@ -266,7 +267,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         """One search: every lexical match (counted and faceted exactly), the entries
         nearest in meaning, the best MAX_CANDIDATES of the first and all of the second
         ranked together (search.ranking), the remaining matches after them in the
-        engine's order (past TIERED_ABOVE matches, unscored: see ``_matches``)."""
+        engine's order (past ``tiered_above`` matches, unscored: see ``_matches``)."""
         for name in facets:
             if name not in FACET_FIELDS:
                 raise NotImplementedError(f"Facets on {name!r} are not supported, only topics.")
@@ -377,8 +378,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         """
         found = [(g, d) for g, d in zip(groups, df, strict=True) if d]  # in no entry: none
         informative = [(g, d) for g, d in found if d <= generic]
-        # Each query with the most entries it can match (a count is capped at the generic
-        # share, so a bound at that cap means "at least").
+        # Each with the most entries it can match, as far as the counts tell (they stop
+        # just past the generic share): whether to count before scoring (``_matches``).
         if informative:
             yield [g for g, _ in informative], False, sum(d for _, d in informative)
         if found:
@@ -390,8 +391,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
         engine's bm25 / ts_rank, best first, in one engine run.
 
         Scoring every match is what a large index cannot afford (bm25 over the 55,656
-        matches of 数据 at 100,000 entries: 67 ms, counting them 4). So where more than
-        TIERED_ABOVE entries may match, as in a tiered index, the matches are counted per
+        matches of 数据 at 100,000 entries: 67 ms; counting them by topics 35 ms, and
+        scoring those holding it in the top tier 25, measured in SQLite). So where more than
+        ``tiered_above`` entries may match, as in a tiered index, the matches are counted per
         combination of topics (exact counts and facets), and only the entries holding the
         words in the top tier of columns (TOP_TIER: the question, its phrasings, the
         prompt and titles) are scored, for the best MAX_CANDIDATES in the topics asked
@@ -399,9 +401,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
         taken from every column. The other matches are read only for a page past the
         ranked ones (``_unscored``)."""
         match_text = self.compile_query(groups, all_groups)
-        if bound > TIERED_ABOVE:
+        tiered_above = self.tiered_above
+        if tiered_above is not None and bound > tiered_above:
             combinations = self._combinations(match_text, where, params)
-            if sum(combinations.values()) > TIERED_ABOVE:
+            if sum(combinations.values()) > tiered_above:
                 if wanted:
                     where = [*where, "(" + " OR ".join([self.holds_topic] * len(wanted)) + ")"]
                     params = [*params, *(f" {slug} " for slug in sorted(wanted))]
