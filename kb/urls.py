@@ -1,12 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from questions import views as question_views
 from questions.languages import switch_language
-from questions.sitemaps import SITEMAPS
+from questions.sitemaps import sitemap
 from search import views as search_views
 
 urlpatterns = [
@@ -16,7 +15,6 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(

@@ -1,7 +1,10 @@
 """sitemap.xml: every public page, in both languages, with hreflang alternates."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
+from django.utils.html import escape
+from django.utils.timezone import template_localtime
 
 from kb.links import reverse
 
@@ -59,3 +62,37 @@ SITEMAPS = {
     "documents": DocumentSitemap,
     "entries": EntrySitemap,
 }
+
+
+def sitemap(request, section=None):
+    """Django's sitemap view (sections, pages, Last-Modified), its XML written here: what
+    its template writes, byte for byte, without rendering a template variable per field
+    of every URL (of the 125 ms the seeds' sitemap took, about 60 went to the template)."""
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    if response.status_code == 200:
+        response.content = urlset_xml(response.context_data["urlset"])
+    return response
+
+
+def urlset_xml(urlset):
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    ]
+    for url in urlset:
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if url["lastmod"]:
+            parts.append(f"<lastmod>{template_localtime(url['lastmod']):%Y-%m-%d}</lastmod>")
+        if url["changefreq"]:
+            parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url["priority"]:
+            parts.append(f"<priority>{escape(url['priority'])}</priority>")
+        for alternate in url["alternates"]:
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+                f'href="{escape(alternate["location"])}"/>'
+            )
+        parts.append("</url>")
+    parts.append("\n</urlset>\n")
+    return "".join(parts)

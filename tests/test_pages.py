@@ -361,6 +361,18 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, seeded):
     assert 'hreflang="en"' in xml
 
 
+def test_sitemap_xml_is_what_djangos_sitemap_template_writes(client, seeded):
+    """The view writes the XML itself (questions.sitemaps.urlset_xml), byte for byte as
+    django.contrib.sitemaps' template renders the same URLs."""
+    from django.template.loader import render_to_string
+
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    urlset = response.context_data["urlset"]
+    assert len(urlset) == 2 * (1 + Topic.objects.count() + Document.objects.count() + 179)
+    assert response.content.decode() == render_to_string("sitemap.xml", {"urlset": urlset})
+
+
 def test_robots_txt_points_to_the_sitemap(client, seeded):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
