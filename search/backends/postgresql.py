@@ -21,8 +21,8 @@ class PostgresSearchBackend(DatabaseSearchBackend):
     text_id = "e.id"
     match = "e.vector @@ %s::tsquery"
     # Counting the matches reads each one's heap row, as scoring them does: at 100,000
-    # entries (RUM) the 50 fixed queries took median 95 / p95 336 ms tiered against
-    # 86 / 353 scoring every match (bench/search_scale.py), so every match is scored.
+    # entries (RUM; bench/search_scale.py's corpus and 50 queries, best of two rounds)
+    # they took median 95 / p95 336 ms tiered against 86 / 353 scoring every match.
     tiered_above = None
     holds_topic = "strpos(' ' || e.topics || ' ', %s) > 0"
     # ts_rank's weights are {D, C, B, A}, each at most 1.
