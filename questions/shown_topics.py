@@ -1,5 +1,6 @@
 """The topics an entry shows in a list (topic and search pages, the home page, glossary
-terms), attached as ``entry.shown_topics``.
+terms), attached as ``entry.shown_topics``: read from the database (``with_topics``), or
+for a search result from the slugs its index row holds (``attach_topics``).
 
 One query for the entry–topic pairs, and the handful of Topic rows shared by every entry
 and request of a content version: a prefetch builds a Topic per entry and topic (on a
@@ -31,3 +32,12 @@ def with_topics(entries):
     for entry in entries:
         entry.shown_topics = entry.filed_under([t for t in topics if t.pk in held[entry.pk]])
     return entries
+
+
+def attach_topics(entry, slugs):
+    """``entry`` with ``shown_topics`` from topic slugs already at hand (a search result's,
+    as its index row holds them, written in the entry's own transaction), in the order
+    ``with_topics`` gives them, without a query."""
+    held = set(slugs)
+    entry.shown_topics = entry.filed_under([t for t in topic_list.get() if t.slug in held])
+    return entry

@@ -70,6 +70,7 @@ class Candidate:
     django_id: str
     engine_score: float
     text: IndexedText
+    topics: tuple = ()  # the index row's topic slugs
     final_score: float = 0.0  # set by rank(); 0 for matches past the ranked ones
 
     @property

@@ -20,7 +20,7 @@ NOT_SHOWN = ("prompt_html", "answer_html", "example_html", *LINKED_DOCUMENT_TEXT
 
 def shown_entries():
     """Entries as results show them, in one query with the document; the search view
-    attaches their topics (questions.shown_topics)."""
+    attaches their topics from the index rows (questions.shown_topics.attach_topics)."""
     return Entry.objects.select_related("document").defer(*NOT_SHOWN)
 
 

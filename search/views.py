@@ -15,7 +15,7 @@ from kb.page_cache import cache_get, cache_set
 from questions import versioning
 from questions.languages import api_languages
 from questions.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Topic, in_language
-from questions.shown_topics import topic_list, with_topics
+from questions.shown_topics import attach_topics, topic_list
 
 from .expansion import understand
 from .highlight import highlight, snippet
@@ -105,14 +105,13 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
             cache_set(key, found, settings.KB_PAGE_CACHE_SECONDS)
     else:  # the cached search holds ids: load those entries as the engine's load does
         entries = shown_entries().in_bulk([r["pk"] for r in found["results"]])
-    with_topics(entries.values())
     paginator = Paginator(_Counted(found["count"]), RESULTS_PER_PAGE)
     outcome.page = Page([r["pk"] for r in found["results"]], found["number"], paginator)
     outcome.facets = [(topics[slug], n) for slug, n in found["facets"] if slug in topics]
     for result in found["results"]:
         entry = entries.get(result["pk"])
         if entry is not None:  # None: deleted since the search was cached
-            outcome.results.append({**result, "entry": entry})
+            outcome.results.append({**result, "entry": attach_topics(entry, result["topics"])})
     return outcome
 
 
@@ -154,6 +153,7 @@ def _engine_search(query, topic, number, strict, page_number):
                 "score": result.score,
                 "question_html": highlight(entry.question, terms),
                 "question_lang": entry.shown_lang("question"),
+                "topics": result.topics,  # the index row's, read with the match
                 "snippet": snippet_html,
                 "snippet_lang": snippet_lang,
             }

@@ -318,7 +318,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
             else:
                 rest = self._unscored(matches.match_text, where, params, wanted, set(pool))
             page += self._load(rest[first:last], engine_scores)
-        results = [result_class(*c.ct.split("."), c.django_id, c.final_score) for c in page]
+        # Each result carries its topics as the index holds them (written with the entry).
+        results = [
+            result_class(*c.ct.split("."), c.django_id, c.final_score, topics=c.topics)
+            for c in page
+        ]
         facet_list = sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
             "results": results,
@@ -483,18 +487,20 @@ class DatabaseSearchBackend(BaseSearchBackend):
             rows = (
                 IndexEntry.objects.using(self.database)
                 .filter(pk__in=missing)
-                .values_list("pk", "django_ct", "django_id", *COLUMNS)
+                .values_list("pk", "django_ct", "django_id", "topics", *COLUMNS)
             )
-            for pk, ct, django_id, *texts in rows:
+            for pk, ct, django_id, topics, *texts in rows:
                 tokens = [frozenset(map(sys.intern, text.split())) for text in texts]
-                loaded[pk] = (ct, django_id, IndexedText(dict(zip(COLUMNS, tokens, strict=True))))
+                text = IndexedText(dict(zip(COLUMNS, tokens, strict=True)))
+                loaded[pk] = (ct, django_id, tuple(topics.split()), text)
                 if len(held) < ROWS_HELD:
                     held[pk] = loaded[pk]
         candidates = []
         for pk in pks:
             if pk in loaded:
-                ct, django_id, text = loaded[pk]
-                candidates.append(Candidate(pk, ct, django_id, engine_scores.get(pk, 0.0), text))
+                ct, django_id, topics, text = loaded[pk]
+                score = engine_scores.get(pk, 0.0)
+                candidates.append(Candidate(pk, ct, django_id, score, text, topics))
         return candidates
 
     def _filters(self, compiled, models):
