@@ -31,6 +31,8 @@ def page_types():
         "document (largest)": largest.get_absolute_url(),
         "search": "/search/?q=数据隐私",
         "search (filtered)": "/search/?q=数据隐私&topic=data",
+        "glossary": "/glossary/",
+        "glossary (en)": "/en/glossary/",
         "sitemap.xml (not a page)": "/sitemap.xml",
     }
 

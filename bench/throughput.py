@@ -45,6 +45,7 @@ CACHED_PATHS = {
     "api search": "/api/search/?q=" + quote("融资"),
     "api entries": "/api/entries/?source=003_77a31d810ee5c5ba.txt",
     "sitemap.xml": "/sitemap.xml",
+    "glossary": "/glossary/",
 }
 UNSEEN_SEARCH_LUA = """
 counter = 0

@@ -78,6 +78,26 @@ def test_glossary_page_in_english_is_a_to_z(seeded, client):
     assert '<span lang="en">data privacy</span>' in response.content.decode()
 
 
+def test_the_glossary_page_shows_an_edit_and_its_counts_at_once(seeded, client):
+    """The sorted sections are built once per content version: a term saved moves the
+    version, so both languages show it, filed by its new name, on the next request."""
+    term = Term.objects.get(zh="差分隐私")
+    for path, count in [("/glossary/", "3 个条目"), ("/en/glossary/", "3 entries")]:
+        link = f'<a class="term-entries" href="{path}{term.pk}/">{count}</a>'
+        assert link in client.get(path).content.decode()  # built for this version
+    term.zh, term.pinyin, term.en, term.en_aliases = "阿尔法隐私", "", "alpha privacy", ""
+    term.save()  # a name no entry uses: the count and its link go
+    response = client.get("/glossary/")
+    assert term.pk in [t.pk for t in dict(response.context["sections"])["A"]]
+    assert '<span lang="zh-Hans">阿尔法隐私</span> <span class="pinyin">ā ěr fǎ yǐn sī</span>' in (
+        response.content.decode()
+    )
+    assert f'href="/glossary/{term.pk}/"' not in response.content.decode()
+    response = client.get("/en/glossary/")
+    assert term.pk in [t.pk for t in dict(response.context["sections"])["A"]]
+    assert '<span lang="en">alpha privacy</span>' in response.content.decode()
+
+
 def test_a_term_page_lists_the_entries_using_it(seeded, client):
     term = Term.objects.get(zh="差分隐私")
     response = client.get(term.get_absolute_url())

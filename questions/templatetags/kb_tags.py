@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -80,3 +80,10 @@ def anchor_label(entry):
     """The accessible name of a section's "#" link on its document's page. A filter, not a
     blocktranslate: the page has one per section (120 in the largest seed)."""
     return gettext("链接到第 %(section)s 节") % {"section": entry.section or entry.pk}
+
+
+@register.filter
+def entry_count(counter):
+    """ "12 个条目" / "12 entries": the count of a topic, document or glossary term. A filter,
+    not a blocktranslate (the same message): the glossary has one per term, over 300."""
+    return ngettext("%(counter)s 个条目", "%(counter)s 个条目", counter) % {"counter": counter}
