@@ -262,7 +262,9 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
 # The search signals beside the engine's words (search.backends.database, search.expansion):
 # all on; bench/relevance.py switches each off in turn to measure what it adds.
 KB_SEARCH_SIGNALS = frozenset(
-    os.environ.get("SEARCH_SIGNALS", "semantic,pinyin,glossary").replace(" ", "").split(",")
+    os.environ.get("SEARCH_SIGNALS", "semantic,pinyin,glossary,spelling")
+    .replace(" ", "")
+    .split(",")
 ) - {""}
 
 KB_SEEDS_DIR = BASE_DIR / "fixtures" / "seeds"

@@ -1,16 +1,27 @@
-"""What a query means beyond its own words: pinyin read as Chinese, glossary terms in the
-other language. ``understand()`` is the one way from typed text to the Query the engine,
-the cache key and highlighting all use.
+"""What a query means beyond its own words: misspelt English words corrected, pinyin read
+as Chinese, glossary terms in the other language. ``understand()`` is the one way from
+typed text to the Query the engine, the cache key and highlighting all use.
 """
 
+import re
 from dataclasses import replace
 
 from django.conf import settings
 
 from questions import versioning
 
-from . import pinyin
-from .text import MAX_QUERY_GROUPS, latin_runs, normalise, parse_query, segment
+from . import pinyin, spelling
+from .text import (
+    MAX_QUERY_GROUPS,
+    latin_runs,
+    normalise,
+    parse_query,
+    segment,
+    stem,
+    stopwords,
+)
+
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def signal_enabled(name):
@@ -23,6 +34,8 @@ def understand(text):
     if not query:
         return query
     version = versioning.current().token
+    if signal_enabled("spelling"):
+        query = _correct_spelling(query, version)
     if signal_enabled("pinyin"):
         query = _read_pinyin(query, version)
     if signal_enabled("glossary"):
@@ -101,3 +114,54 @@ def _read_pinyin(query, version):
     known = set(query.groups)
     groups = query.groups + tuple(g for g in dict.fromkeys(extra) if g not in known)
     return replace(query, groups=groups[: MAX_QUERY_GROUPS * 2], reading=reading.strip())
+
+
+def _correct_spelling(query, version):
+    """Latin words the index does not hold (by their stems), that are no English word, no
+    pinyin and no glossary form, replaced by the indexed word fewest edits away that
+    entries hold, the one more entries hold among equals (search.spelling). The query is
+    then the corrected text, and its reading says so."""
+    runs = latin_runs(query.text)
+    vocabulary = spelling.vocabulary.get("default", version=version) if runs else None
+    if not vocabulary:
+        return query
+    readings = pinyin.readings.get("default", version=version) if signal_enabled("pinyin") else None
+    terms = glossary.get(version=version).forms if signal_enabled("glossary") else {}
+    replacements = []
+    # Each word of a compound on its own: "cross-vlidation" → cross-validation.
+    words = [
+        (part.group(), start + part.start(), start + part.end())
+        for run in runs
+        for token, start, _ in run
+        for part in _LETTERS.finditer(token)
+    ]
+    for word, start, end in words:
+        if (
+            len(word) < spelling.MIN_LETTERS
+            or word in stopwords()
+            or vocabulary.knows(word)
+            or stem(word) in terms
+            or (readings is not None and readings.cut(word))
+            or spelling.is_english(word)
+        ):
+            continue
+        nearest = vocabulary.nearest(word)
+        if nearest:
+            held = dict(zip(nearest, _frequencies([stem(w) for w in nearest]), strict=True))
+            correction = min(nearest, key=lambda w: (-held[w], w))
+            if held[correction]:
+                replacements.append((start, end, correction))
+    if not replacements:
+        return query
+    corrected = normalise(query.text)
+    for start, end, correction in reversed(replacements):
+        corrected = corrected[:start] + correction + corrected[end:]
+    fixed = parse_query(corrected)
+    return replace(fixed, truncated=query.truncated, reading=fixed.text) if fixed else query
+
+
+def _frequencies(tokens):
+    """How many indexed entries hold each token, as the engine counts them."""
+    from haystack import connections
+
+    return connections["default"].get_backend().frequencies(tokens)

@@ -51,3 +51,14 @@ class PinyinWord(models.Model):
 
     def __str__(self):
         return f"{self.word} {self.pinyin}"
+
+
+class SpellingWord(models.Model):
+    """A Latin word the index holds, with its stem: what a misspelt query word is
+    corrected to (search.spelling)."""
+
+    word = models.CharField(max_length=64, unique=True)
+    stem = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.word

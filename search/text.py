@@ -253,9 +253,10 @@ def word_tokens(word):
 def warm_up():
     """Load the dictionaries now: under ``gunicorn --preload`` the master loads them once
     and every worker shares the pages (the sentence encoder included)."""
-    from . import semantic
+    from . import semantic, spelling
 
     semantic.warm_up()
+    spelling.warm_up()
     tokenizer()
     _converter()
     stopwords()

@@ -438,7 +438,7 @@ def test_held_out_relevance_set_names_real_entries(seeded):
     from search.evaluation import HELD_OUT_SET, entry_pk, load_queries
 
     queries = load_queries(HELD_OUT_SET)
-    assert len(queries) == 138
+    assert len(queries) == 226
     for item in queries:
         assert all(entry_pk(ref) for ref in item["expected"]), item
 

@@ -21,9 +21,9 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from questions import versioning
-from search import pinyin, semantic
+from search import pinyin, semantic, spelling
 from search.expansion import signal_enabled, understand
-from search.fields import column_texts
+from search.fields import column_texts, weighted_fields
 from search.models import IndexEntry
 from search.ranking import GENERIC_SHARE, Candidate, IndexedText, rank
 from search.text import Query, simplified
@@ -200,6 +200,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # SQLite) stays short, so rebuild_index workers segment in parallel.
         prepared = [index.full_prepare(obj) for obj in iterable]
         texts = [column_texts(index, data) for data in prepared]
+        fields = weighted_fields(index)
+        plain = [data.get(name) or "" for data in prepared for name in fields]
         vectors = [semantic.to_bytes(data.get("embedded") or []) for data in prepared]
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
             for data, columns, entry_vectors in zip(prepared, texts, vectors, strict=True):
@@ -216,6 +218,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 )
                 self.write_text(cursor, row.pk, columns)
             pinyin.remember(pinyin.words_of(texts), using=self.database)
+            spelling.remember(spelling.words_of(plain), using=self.database)
             versioning.bump()
         if self.progress:
             self.progress(len(prepared))
@@ -348,6 +351,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
                     held.frequencies.clear()
                 held.frequencies.update(zip(unknown, counted, strict=True))
         return held.size, [known[g] for g in groups]
+
+    def frequencies(self, tokens):
+        """How many indexed entries hold each token (counted up to just past the generic
+        share; asked once per content version, as for a search's own words)."""
+        return self._statistics([((token,),) for token in tokens])[1]
 
     def _similarity(self, text):
         """Every indexed entry's cosine to the query (a search.semantic.Similarities)."""
