@@ -22,6 +22,7 @@ from .text import (
 )
 
 _LETTERS = re.compile(r"[a-z]+")
+_COMPOUND_OF_LETTERS = re.compile(r"^[a-z]+(?:[-/.+&_][a-z]+)*$")
 
 
 def signal_enabled(name):
@@ -127,21 +128,27 @@ def _correct_spelling(query, version):
         return query
     readings = pinyin.readings.get("default", version=version) if signal_enabled("pinyin") else None
     terms = glossary.get(version=version).forms if signal_enabled("glossary") else {}
+    # The tokens that spell pinyin ("rong zi": 融资) stay, as do those holding digits (the
+    # model names gpt-3 and h100, and tone numbers: rong2); each word of a compound of
+    # letters is looked at on its own ("cross-vlidation" → cross-validation).
+    words = []
+    for run in runs:
+        tokens = [token for token, _, _ in run]
+        spelt = set()
+        for first, last, _ in readings.read(tokens) if readings is not None else ():
+            spelt.update(range(first, last))
+        for i, (token, start, _) in enumerate(run):
+            if i in spelt or not _COMPOUND_OF_LETTERS.match(token):
+                continue
+            for part in _LETTERS.finditer(token):
+                words.append((part.group(), start + part.start(), start + part.end()))
     replacements = []
-    # Each word of a compound on its own: "cross-vlidation" → cross-validation.
-    words = [
-        (part.group(), start + part.start(), start + part.end())
-        for run in runs
-        for token, start, _ in run
-        for part in _LETTERS.finditer(token)
-    ]
     for word, start, end in words:
         if (
             len(word) < spelling.MIN_LETTERS
             or word in stopwords()
             or vocabulary.knows(word)
             or stem(word) in terms
-            or (readings is not None and readings.cut(word))
             or spelling.is_english(word)
         ):
             continue

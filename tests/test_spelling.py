@@ -44,20 +44,29 @@ def test_the_page_and_the_api_say_what_was_searched(seeded, client):
 
 
 @pytest.mark.parametrize(
-    "typed",
+    ("typed", "reading"),
     [
-        "treating",  # an English word, though no entry holds it: never made "creating"
-        "patents",  # a word the index holds
-        "fundraisers",  # not itself indexed, but its stem is
-        "rongzi",  # pinyin (融资), not a misspelling
-        "llm",  # too short to guess at
-        "数据隐私",  # Chinese
+        ("treating", ""),  # an English word, though no entry holds it: never made "creating"
+        ("patents", ""),  # a word the index holds
+        ("fundraisers", ""),  # not itself indexed, but its stem is
+        ("llm", ""),  # too short to guess at
+        ("数据隐私", ""),  # Chinese
+        ("rongzi", "融资"),  # pinyin, read as such, not a misspelling
+        ("rong zi", "融资"),  # pinyin spaced: "rong" alone is no word, the two spell 融资
+        ("róng zī", "融资"),
     ],
 )
-def test_words_that_are_no_misspelling_stay_as_typed(seeded, typed):
+def test_words_that_are_no_misspelling_stay_as_typed(seeded, typed, reading):
     query = understand(typed)
-    assert query.reading in ("", "融资")
+    assert query.reading == reading
     assert query.text == typed
+
+
+def test_a_word_holding_digits_is_left_alone(seeded):
+    """A model name (gpt-3, h100) or pinyin with tone numbers (rong2 zi1) is no word to
+    correct: "rong2" never becomes "long2"."""
+    assert understand("rong2 zi1").reading == ""
+    assert understand("gpt-3 h100").reading == ""
 
 
 def test_spelling_is_off_with_its_signal(seeded, settings):
