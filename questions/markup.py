@@ -6,6 +6,7 @@ after rendering: only the tags and attributes the renderers need survive.
 """
 
 import re
+from functools import cache
 
 import markdown
 import nh3
@@ -98,10 +99,19 @@ def render_markdown(text):
     )
 
 
+@cache
+def _latex_to_text():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text").latex_to_text
+
+
 def plain_text(text):
     """Markdown source → readable plain text, for snippets and descriptions."""
     text = re.sub(r"```.*?```", " ", text, flags=re.S)  # code and mermaid blocks
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display formulas
+    # An inline formula as text: $\sigma$ → σ, $\text{权重}$ → 权重 (pylatexenc).
+    text = _MATH_INLINE.sub(lambda m: _latex_to_text()(m[1]), text)
     text = re.sub(r"^[\s|:-]*-{3,}[\s|:-]*$", " ", text, flags=re.M)  # table rules, ---
     text = re.sub(r"[*_`#>|]+", "", text)
     text = re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)

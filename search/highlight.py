@@ -77,6 +77,25 @@ def _body(entry, language):
     return plain_text("\n".join(p for p in parts if p))
 
 
+def _latin(char):
+    return char.isascii() and char.isalnum()
+
+
+def _whole_words(text, start, end):
+    """The window widened at its start and narrowed at its end so that it cuts no Latin
+    word ("…odel startup" reads "…model startup"); Chinese may be cut anywhere."""
+    while 0 < start < len(text) and _latin(text[start - 1]) and _latin(text[start]):
+        start -= 1
+    cut = end
+    while start < cut < len(text) and _latin(text[cut - 1]) and _latin(text[cut]):
+        cut -= 1
+    while cut > start and cut < len(text) and text[cut - 1].isspace():
+        cut -= 1
+    if cut > start:
+        end = cut
+    return start, end
+
+
 def snippet(entry, terms, length=SNIPPET_LENGTH):
     """A window of the entry's text around its first match, matches marked: in the reader's
     language, or in the other one where only that one matched. Returns (html, lang)."""
@@ -93,6 +112,7 @@ def snippet(entry, terms, length=SNIPPET_LENGTH):
             spans = _spans(text, terms)
     start = max(0, spans[0][0] - 20) if spans else 0
     end = min(len(text), start + length)
+    start, end = _whole_words(text, start, end)
     html = _mark(text, spans, start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""

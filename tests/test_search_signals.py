@@ -220,3 +220,37 @@ def test_the_coarse_pass_at_scale_finds_what_the_exact_scan_finds(seeded, monkey
             assert got.get(pk) == pytest.approx(wanted.get(pk), abs=1e-6)
     pk = entry("001", "10.50").pk
     assert coarse.related(pk).nearest(k=10) == exact.related(pk).nearest(k=10)
+
+
+def test_snippets_show_formulas_as_text():
+    from questions.markup import plain_text
+
+    assert (
+        plain_text(r"$\sigma$表示激活函数，$\text{权重}$和$\text{偏置}$")
+        == "σ表示激活函数，权重和偏置"
+    )
+    assert plain_text(r"Let $n$ be the $\text{Weight}$.") == "Let n be the Weight."
+
+
+def test_english_snippets_cut_no_word(settings):
+    """A window into English text starts and ends between words; Chinese is cut anywhere."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from search.highlight import snippet
+
+    english = (
+        "Every large model startup needs to think about how it would handle data privacy "
+        "from the first day, because regulators and customers both ask about it early on, "
+        "and the answers shape the product and the data pipeline."
+    )
+    blank = {f"{f}_{lang}": "" for f in ("prompt", "example") for lang in ("en", "zh_hans")}
+    entry = SimpleNamespace(answer_en=english, answer_zh_hans="数据", **blank)
+    with translation.override("en"):
+        html, lang = snippet(entry, frozenset({"privaci"}))
+    assert lang == "en"
+    assert html == (
+        "…it would handle data <mark>privacy</mark> from the first day, because regulators "
+        "and customers both ask about it early on, and the answers shape the…"
+    )
