@@ -3,14 +3,16 @@
 A query string that is not valid UTF-8 once percent-decoded (which includes encoded lone
 surrogates such as ``%ED%A0%80`` and broken escapes such as ``%ff``), that holds a NUL
 character (PostgreSQL refuses NUL in text), or that is beyond any use (over 64 KiB) is answered
-400 Bad Request with a plain message saying which, in the language of the URL. Views
-then validate their own parameters (unknown topic, page numbers) with messages of
-their own.
+400 Bad Request with a message saying which, in the language of the URL: as JSON
+(``{"error": …}``) from the API, as the site's own error page (header, search box)
+elsewhere. Views then validate their own parameters (unknown topic, page numbers) with
+messages of their own.
 """
 
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +48,17 @@ class QueryStringGuardMiddleware:
             language = translation.get_language_from_path(request.path_info) or "zh-hans"
             with translation.override(language):
                 message = problem(raw)
-            if message:
-                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+                if message:
+                    return self.refuse(request, message)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, message):
+        # Nothing of the query string is trusted: the page is rendered as for no query.
+        request.META["QUERY_STRING"] = ""
+        request.GET = QueryDict("")
+        if "/api/" in request.path_info:
+            return JsonResponse(
+                {"error": message}, status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return render(request, "400.html", {"message": message}, status=400)

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.html import escape
 from django.utils.timezone import template_localtime
 
+from glossary.models import Term
 from kb.links import reverse
 
 from .models import Document, Entry, Topic
@@ -56,11 +57,24 @@ class EntrySitemap(I18nSitemap):
         return entry.updated_at
 
 
+class GlossarySitemap(I18nSitemap):
+    """The glossary and each of its terms' pages."""
+
+    priority = 0.4
+
+    def items(self):
+        return ["glossary", *Term.objects.order_by("pk").only("pk")]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "topics": TopicSitemap,
     "documents": DocumentSitemap,
     "entries": EntrySitemap,
+    "glossary": GlossarySitemap,
 }
 
 

@@ -54,10 +54,21 @@ def _spans(text, terms):
     return segmented(text).spans(terms)
 
 
+def _joined(spans):
+    """Spans with those that touch made one: 资金筹措 is one mark, not 资金|筹措."""
+    out = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _mark(text, spans, start=0, end=None):
     end = len(text) if end is None else end
     out, pos = [], start
-    for s, e in spans:
+    for s, e in _joined(spans):
         if s < start or e > end:
             continue
         out.append(escape(text[pos:s]))

@@ -23,6 +23,11 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[-/.+&_][a-z0-9]+)*\+*)")
 _LATIN_PART = re.compile(r"[a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible format characters: zero-width spaces and joiners, direction marks, overrides
+# and isolates, the byte-order mark, the soft hyphen. They change no word.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _ACCENTED_LATIN = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
@@ -88,10 +93,16 @@ def _strip_accent(match):
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def visible(text):
+    """The text without invisible format characters (a zero-width space, a right-to-left
+    override): what a query means, and what a page may echo of it."""
+    return _INVISIBLE.sub("", text)
+
+
 def normalise(text):
     """NFKC, Traditional → Simplified, case folded, control characters removed, accents
     taken off Latin letters (pinyin tone marks: shùjù → shuju)."""
-    text = unicodedata.normalize("NFKC", text)
+    text = visible(unicodedata.normalize("NFKC", text))
     text = _CONTROL.sub(" ", text)
     text = _ACCENTED_LATIN.sub(_strip_accent, text)
     return _converter().convert(text).casefold()
@@ -101,7 +112,7 @@ def simplified(text):
     """The text as Simplified Chinese (Taiwan phrases included) in lower case, accents
     kept: what the sentence encoder reads, entries and queries alike, so 數據隱私 and
     数据隐私, GDPR and gdpr mean exactly the same."""
-    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", visible(text)))
     return _converter().convert(text).casefold()
 
 

@@ -20,7 +20,7 @@ from questions.shown_topics import attach_topics, topic_list
 from .expansion import understand
 from .highlight import highlight, snippet
 from .search_indexes import shown_entries
-from .text import MAX_QUERY_LENGTH, simplified
+from .text import MAX_QUERY_LENGTH, simplified, visible
 
 RESULTS_PER_PAGE = 10
 # Offered when a search finds nothing, in the reader's language; each finds entries.
@@ -83,7 +83,7 @@ def run_search(text, topic_slug="", page_number="1", strict=False):
     The engine's part (hits, counts, facets, snippets) is cached by the normalised query,
     topic, page and language under the content version: "融資 " and "融资" share it, and it
     is never older than the last commit."""
-    text = (text or "").replace("\x00", "")
+    text = visible((text or "").replace("\x00", ""))
     query = understand(text)
     topics = {t.slug: t for t in topic_list.get()}
     outcome = SearchOutcome(
@@ -175,7 +175,8 @@ class SearchView(TemplateView):
                 request.GET.get("q", ""), request.GET.get("topic", ""), request.GET.get("page", "1")
             )
         except BadSearch as exc:
-            context = self.get_context_data(error=str(exc), q=request.GET.get("q", "")[:100])
+            q = visible(request.GET.get("q", ""))[:MAX_QUERY_LENGTH].strip()
+            context = self.get_context_data(error=str(exc), q=q)
             return self.render_to_response(context, status=400)
         context = self.get_context_data(
             outcome=outcome,

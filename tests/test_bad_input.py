@@ -2,6 +2,8 @@
 any query string (NUL, lone surrogates, broken percent-encoding, huge numbers, repeated
 and very long parameters), never 500, on SQLite and PostgreSQL."""
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -74,25 +76,40 @@ def test_each_nasty_value_in_every_known_parameter(client, urls, value):
 
 
 def test_nul_in_source_or_topic_is_a_400_with_a_message(client, seeded):
+    """The API answers a refused query string in JSON, as its other errors."""
     for query in ("source=%00", "topic=%00", "source=001%00.txt"):
         response = client.get(f"/api/entries/?{query}")
         assert response.status_code == 400
-        assert response.content.decode() == "查询参数不能包含 NUL 字符。"
+        assert response.json() == {"error": "查询参数不能包含 NUL 字符。"}
     english = client.get("/en/api/entries/?topic=%00")
-    assert english.content.decode() == "A query parameter cannot contain a NUL character."
+    assert english.json() == {"error": "A query parameter cannot contain a NUL character."}
+    assert client.get("/api/search/?q=%00").json() == {"error": "查询参数不能包含 NUL 字符。"}
+
+
+def refusal(response):
+    """The message of the site's own 400 page (header, search box, CSP and all)."""
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Security-Policy" in response
+    html = response.content.decode()
+    assert 'id="site-search"' in html and 'value=""' in html  # nothing of the query echoed
+    return re.search(r'<p class="notice notice-error" role="alert">(.*?)</p>', html)[1]
 
 
 def test_undecodable_and_surrogate_values_are_a_400(client, seeded):
     for query in ("q=%ED%A0%80", "q=%ff", "topic=%E4%BD", "%ED%A0%80=1"):
-        response = client.get(f"/search/?{query}")
-        assert response.status_code == 400
-        assert response.content.decode() == "查询参数不是有效的 UTF-8 编码。"
+        assert refusal(client.get(f"/search/?{query}")) == "查询参数不是有效的 UTF-8 编码。"
+
+
+def test_a_nul_in_a_page_query_is_the_sites_400_page_in_the_pages_language(client, seeded):
+    assert refusal(client.get("/search/?q=%00")) == "查询参数不能包含 NUL 字符。"
+    english = client.get("/en/search/?q=a%00b")
+    assert refusal(english) == "A query parameter cannot contain a NUL character."
+    assert '<html lang="en"' in english.content.decode()
 
 
 def test_a_huge_query_string_is_a_400(client, seeded):
-    response = client.get("/search/?q=" + "a" * 70000)
-    assert response.status_code == 400
-    assert response.content.decode() == "查询字符串太长。"
+    assert refusal(client.get("/search/?q=" + "a" * 70000)) == "查询字符串太长。"
 
 
 def test_huge_numbers_in_paths_and_pages(client, seeded):
@@ -147,3 +164,8 @@ def test_fuzzed_query_strings_never_fail(client, urls, index):
         check(client, url, query)
 
     run()
+
+
+def test_a_nul_among_too_many_fields_is_still_the_sites_400_page(client, seeded):
+    query = "q=%00&" + "&".join(f"p{n}=1" for n in range(1001))
+    assert refusal(client.get(f"/search/?{query}")) == "查询参数不能包含 NUL 字符。"

@@ -417,3 +417,26 @@ def test_folded_duplicate_and_seed_000_entry(seeded_live, make_page, width):
     b.shot(f"entry-seed-000-{width}")
     assert b.no_horizontal_scroll()
     assert b.errors == []
+
+
+def test_anchors_stop_below_the_sticky_header(seeded_live, make_page):
+    """On a wide screen the header stays at the top: a glossary letter, the skip link and
+    the document contents all end up below it, not under it."""
+    b = make_page(width=1280)
+    page = b.page
+    header_bottom = "document.querySelector('.site-header').getBoundingClientRect().bottom"
+    b.goto("/en/glossary/#letter-S")
+    heading = page.locator("#letter-S")
+    assert page.evaluate("window.scrollY") > 0
+    assert heading.bounding_box()["y"] >= page.evaluate(header_bottom)
+    b.shot("glossary-letter-s-1280")
+    b.goto(entry("001", "10.6").document.get_absolute_url() + "#s-10-6")
+    assert page.locator("#s-10-6").bounding_box()["y"] >= page.evaluate(header_bottom)
+    assert page.locator("nav.toc").bounding_box()["y"] >= page.evaluate(header_bottom)
+    b.goto("/en/search/?q=data%20privacy")
+    page.keyboard.press("Tab")  # the skip link, then to the text
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.locator("main h1").bounding_box()["y"] >= page.evaluate(header_bottom)
+    b.shot("skip-link-search-1280")
+    assert b.errors == []

@@ -67,7 +67,11 @@ def test_a_vote_is_recorded_and_the_entry_thanks(client, seeded):
         (e.pk, False, "没讲到天使轮的估值。")
     ]
     thanks = client.get(response["Location"]).content.decode()
-    assert '<p class="notice" role="status">谢谢你的反馈！</p>' in thanks
+    assert '<p class="notice notice-success" role="status">谢谢你的反馈！</p>' in thanks
+    # The thanks is for this visit only: not in the canonical URL nor the English link.
+    assert f'<link rel="canonical" href="http://testserver/entries/{e.pk}/">' in thanks
+    assert f'hreflang="en" href="http://testserver/en/entries/{e.pk}/">' in thanks
+    assert "feedback=thanks" not in thanks
 
 
 def test_second_vote_of_a_session_replaces_the_first(client, seeded):

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -132,3 +133,14 @@ def test_a_glossary_edit_widens_searches_at_once(seeded):
     term.en_aliases += "\nuser secrets"
     term.save()
     assert ("数据隐私",) in understand("user secrets").groups[0]
+
+
+def test_a_term_written_alike_in_both_languages_shows_once(seeded, client):
+    saas = Term.objects.get(zh="SaaS")
+    for path in (reverse("glossary"), "/en/glossary/"):
+        html = client.get(path).content.decode()
+        dt = re.search(rf'<dt id="term-{saas.pk}">(.*?)</dt>', html)[1]
+        assert dt.count("SaaS") == 1
+    page = client.get(saas.get_absolute_url()).content.decode()
+    assert '<h1><span lang="zh-Hans">SaaS</span></h1>' in page
+    assert '<p class="pinyin">' not in page

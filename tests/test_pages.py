@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from glossary.models import Term
 from questions.models import Document, Entry, Topic
 from questions.views import TOPIC_PAGE_SIZE, HomeView
 
@@ -354,6 +355,8 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, seeded):
     expected = {"/"} | {t.get_absolute_url() for t in Topic.objects.all()}
     expected |= {d.get_absolute_url() for d in Document.objects.all()}
     expected |= {e.get_absolute_url() for e in published}
+    expected |= {"/glossary/"} | {t.get_absolute_url() for t in Term.objects.all()}
+    assert Term.objects.count() >= 200
     for path in expected:
         assert f"http://testserver{path}" in locs
         assert f"http://testserver/en{path}" in locs
@@ -369,7 +372,8 @@ def test_sitemap_xml_is_what_djangos_sitemap_template_writes(client, seeded):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     urlset = response.context_data["urlset"]
-    assert len(urlset) == 2 * (1 + Topic.objects.count() + Document.objects.count() + 179)
+    pages = 1 + Topic.objects.count() + Document.objects.count() + 179 + 1 + Term.objects.count()
+    assert len(urlset) == 2 * pages
     assert response.content.decode() == render_to_string("sitemap.xml", {"urlset": urlset})
 
 

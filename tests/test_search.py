@@ -221,10 +221,14 @@ def test_hostile_queries_give_a_normal_page(seeded, client, q):
 
 def test_invalid_percent_encoding(seeded, client):
     # Not UTF-8 once decoded: refused before any view (kb/query_guard.py), as is a NUL.
-    for url in ("/search/?q=%E6%95%B0%ZZ%FF", "/api/search/?q=%E6%95%B0%ZZ%FF"):
-        response = client.get(url)
-        assert response.status_code == 400
-        assert response.content.decode() == "查询参数不是有效的 UTF-8 编码。"
+    page = client.get("/search/?q=%E6%95%B0%ZZ%FF")
+    assert page.status_code == 400
+    assert '<p class="notice notice-error" role="alert">查询参数不是有效的 UTF-8 编码。</p>' in (
+        page.content.decode()
+    )
+    api = client.get("/api/search/?q=%E6%95%B0%ZZ%FF")
+    assert api.status_code == 400
+    assert api.json() == {"error": "查询参数不是有效的 UTF-8 编码。"}
     assert client.get("/search/?q=%00%E6%95%B0").status_code == 400
 
 
@@ -496,3 +500,23 @@ def test_a_refiled_entry_shows_its_new_topics_in_results_at_once(client, seeded,
     html = client.get(reverse("search"), {"q": "AI大模型创业中的风险与挑战"}).content.decode()
     meta = html.split('class="meta"', 1)[1].split("</p>", 1)[0]
     assert re.findall(r'href="(/topics/[a-z]+/)"', meta) == ["/topics/ethics/", "/topics/compute/"]
+
+
+def test_invisible_characters_change_no_query(seeded, client):
+    """A zero-width space is no query, and a right-to-left override cannot reorder the page:
+    invisible format characters are dropped from what is searched and what is shown."""
+    empty = client.get(reverse("search"), {"q": "\u200b"}).content.decode()
+    assert "没有找到" not in empty
+    assert "搜索：" not in empty
+    assert found("数据\u200b隐私") == found("数据隐私")
+    page = client.get(reverse("search"), {"q": "\u202eabc"}).content.decode()
+    assert '搜索：<q class="user-query" dir="auto">abc</q>' in page
+    assert "\u202e" not in page
+
+
+def test_an_unknown_topic_offers_the_search_in_all_topics(seeded, client):
+    response = client.get(reverse("search"), {"q": "融资", "topic": "nope"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<p class="notice notice-error" role="alert">未知的主题：nope</p>' in html
+    assert '<a href="?q=%E8%9E%8D%E8%B5%84">在所有主题中搜索</a>' in html

@@ -90,6 +90,8 @@ def test_highlighting_cuts_text_as_the_index_does():
     assert highlight("系統維護很重要", parse_query("维护").terms) == "<mark>系統維護</mark>很重要"
     assert highlight("資料很重要", parse_query("数据").terms) == "<mark>資料</mark>很重要"
     assert highlight("模型运维", parse_query("维护").terms) == "模型<mark>运维</mark>"  # a synonym
+    # Matched words side by side are one mark: no gap between 资金 and 筹措.
+    assert highlight("资金筹措渠道", parse_query("资金筹措").terms) == "<mark>资金筹措</mark>渠道"
 
 
 def test_marked_words_are_the_cut_words_holding_a_query_term(seeded):

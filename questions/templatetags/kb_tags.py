@@ -15,9 +15,26 @@ def _prefix(code):
     return "" if code == settings.LANGUAGE_CODE else f"/{code}"
 
 
+# Query parameters that say what just happened ("?feedback=thanks"), not which page this
+# is: the canonical URL and the other language's link leave them out.
+TRANSIENT_PARAMETERS = ("feedback",)
+
+
+def _lasting_path(request):
+    """The full path without transient parameters, read off the raw query string (not
+    request.GET, which refuses over DATA_UPLOAD_MAX_NUMBER_FIELDS fields)."""
+    full_path = request.get_full_path()
+    path, _, query = full_path.partition("?")
+    pieces = query.split("&") if query else []
+    kept = [p for p in pieces if p.partition("=")[0] not in TRANSIENT_PARAMETERS]
+    if len(kept) == len(pieces):
+        return full_path
+    return path + (f"?{'&'.join(kept)}" if kept else "")
+
+
 def path_in_language(request, code):
     """The current page's path (with query string) in language ``code``."""
-    full_path = request.get_full_path()
+    full_path = _lasting_path(request)
     translated = translate_url(full_path, code)
     if translated != full_path or code == get_language():
         return translated
@@ -28,7 +45,7 @@ def path_in_language(request, code):
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix) :] or "/"
             break
-    query = request.META.get("QUERY_STRING", "")
+    query = _lasting_path(request).partition("?")[2]
     return _prefix(code) + path + (f"?{query}" if query else "")
 
 
@@ -63,8 +80,10 @@ def html_lang():
 
 @register.filter
 def user_query(text):
-    """A visitor's search text, escaped and marked as user input (not interface text)."""
-    return format_html('<q class="user-query">{}</q>', text)
+    """A visitor's search text, escaped and marked as user input (not interface text),
+    isolated from the sentence around it (dir="auto": Arabic or Hebrew typed into a Chinese
+    sentence never reorders it)."""
+    return format_html('<q class="user-query" dir="auto">{}</q>', text)
 
 
 @register.filter
