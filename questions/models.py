@@ -371,13 +371,14 @@ class Entry(EntryLayout, TranslationState, models.Model):
         return still_ours.update(revision=models.F("revision")) == 1
 
     @property
+    def has_page(self):
+        """Has the entry a page of its own (questions:entry)? A heading without a body or a
+        document's closing text is read on the document's page only."""
+        return self.has_body and self.kind != self.Kind.CLOSING
+
+    @property
     def is_listed(self):
-        return (
-            self.is_published
-            and self.duplicate_of_id is None
-            and self.has_body
-            and self.kind != self.Kind.CLOSING
-        )
+        return self.is_published and self.duplicate_of_id is None and self.has_page
 
     def filed_under(self, topics):
         """The entry's ``topics`` with the one it is filed under first (its breadcrumb):

@@ -162,6 +162,14 @@ def _texts(entry, language):
     return texts, language
 
 
+def _reading_url(entry):
+    """Where a reader finds the entry: its page, or for a heading or the closing text of a
+    document, which have none, its place on the document's page."""
+    if entry.has_page:
+        return entry.get_absolute_url()
+    return f"{entry.document.get_absolute_url()}#{entry.anchor}"
+
+
 def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
     """An entry in one language (``language`` says which the texts are in, after any
     fallback) or, for ``?lang=all``, with a ``translations`` object holding each. Its
@@ -178,7 +186,7 @@ def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
     if len(languages) == 1:
         texts, shown = _texts(entry, languages[0])
         with translation.override(languages[0]):
-            url = entry.get_absolute_url()
+            url = _reading_url(entry)
         data.update(texts, language=shown, url=request.build_absolute_uri(url))
         if languages[0] != SOURCE_LANGUAGE:
             data["translation_status"] = entry.translation_status.value
@@ -186,7 +194,7 @@ def entry_json(entry, request, languages=(SOURCE_LANGUAGE,)):
     data["translations"] = {}
     for language in languages:
         with translation.override(language):
-            url = entry.get_absolute_url()
+            url = _reading_url(entry)
         data["translations"][language] = {
             **{f: in_language(entry, f, language) for f in Entry.translated_texts},
             "url": request.build_absolute_uri(url),

@@ -33,6 +33,25 @@ def test_entries_of_one_source_in_document_order(seeded, client):
     assert data["results"][-1]["kind"] == "closing"
 
 
+def test_every_entry_url_in_the_api_is_a_page_that_shows_it(seeded, client):
+    """An entry with a page links to it; a heading without a body and a document's closing
+    text, which have none, link to their place on the document's page."""
+    _, data = get(client, "api-entries")
+    heading = entry("001", "3")
+    assert not heading.has_body
+    urls = {r["id"]: r["url"] for r in data["results"]}
+    document = heading.document.get_absolute_url()
+    assert urls[heading.pk] == f"http://testserver{document}#s-3"
+    closing = next(r for r in data["results"] if r["kind"] == "closing")
+    assert closing["url"].startswith("http://testserver/documents/") and "#e-" in closing["url"]
+    for url in set(urls.values()):
+        path, _, anchor = url.removeprefix("http://testserver").partition("#")
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, url
+        if anchor:
+            assert f'id="{anchor}"' in response.content.decode(), url
+
+
 def test_entries_show_incomplete_and_duplicate_links(seeded, client):
     status, data = get(client, "api-entries", source="001_85f9168626f9a8f7.txt")
     by_section = {r["section"]: r for r in data["results"]}
