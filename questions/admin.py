@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from kb.forms import LineEndingsForm
 from search.signals import deferred_indexing
 
 from .admin_history import EntryHistoryAdminMixin
@@ -46,6 +46,8 @@ class TranslationStatusFilter(admin.SimpleListFilter):
 class TranslatedAdmin(TranslationAdmin):
     """Chinese and English side by side: a fieldset per language (see admin/kb.css)."""
 
+    form = LineEndingsForm
+
     class Media:
         css = {"all": ["admin/kb.css"]}
 
@@ -69,7 +71,10 @@ class TranslatedAdmin(TranslationAdmin):
         return self.STATUS_SHORT[obj.translation_status]
 
     def save_model(self, request, obj, form, change):
-        if any(name.endswith("_en") for name in form.changed_data):
+        # An English edit of a translated text (entries, documents) makes that English the
+        # current translation of its Chinese; topics keep no such state.
+        translated = isinstance(obj, TranslationState)
+        if translated and any(name.endswith("_en") for name in form.changed_data):
             obj.mark_translation_current()
         super().save_model(request, obj, form, change)
 
@@ -133,7 +138,7 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdminForm(ConcurrencyFormMixin, forms.ModelForm):
+class EntryAdminForm(ConcurrencyFormMixin, LineEndingsForm):
     def clean_duplicate_of(self):
         target = self.cleaned_data.get("duplicate_of")
         if target is not None and target.pk == self.instance.pk:
@@ -294,6 +299,25 @@ class EntryAdmin(EntryHistoryAdminMixin, EntryPreviewAdminMixin, TranslatedAdmin
         if request.path.endswith("/autocomplete/"):
             queryset = queryset.filter(duplicate_of__isnull=True)
         return queryset.distinct(), False
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        merged = getattr(request, "kb_merged_data", None)
+        if merged is not None and "data" in kwargs:
+            kwargs["data"] = merged
+        return kwargs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict", None) is not None and obj is not None:
+            # Refused as stale, the form came back with the other editor's changes merged
+            # in (edit_conflicts): so do its phrasings, bound to the same merged data.
+            request.kb_merged_data = form.data
+            formsets, inlines = self._create_formsets(request, obj, change=True)
+            context["inline_admin_formsets"] = self.get_inline_formsets(
+                request, formsets, inlines, obj
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change and not obj.claim():

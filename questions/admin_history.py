@@ -38,11 +38,16 @@ def what(version):
     return _("修改")
 
 
+MAX_VERSION_ID = 2**31 - 1  # the largest id a history row can have (an AutoField)
+
+
 def _version_id(value):
+    """A version number from the URL, or None for one no version can have."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_VERSION_ID else None
 
 
 class EntryHistoryAdminMixin:

@@ -36,6 +36,64 @@ class FieldConflict:
     theirs_diff: TextDiff  # the opened version → the other editor's saved value
     yours: str  # what this editor typed ("" for a field they did not change)
     both_changed: bool
+    merged: bool = False  # the form holds both editors' changes (the phrasings)
+
+
+PHRASINGS = "phrasings"  # the prefix of the entry form's inline phrasings
+MAX_ROWS = 1000  # Django's formset limit
+
+
+def typed_phrasings(data):
+    """[(language, text)] of the phrasing rows a posted entry form keeps."""
+    try:
+        total = min(int(data.get(f"{PHRASINGS}-TOTAL_FORMS") or 0), MAX_ROWS)
+    except ValueError:
+        return []
+    rows = []
+    for i in range(total):
+        prefix = f"{PHRASINGS}-{i}-"
+        text = (data.get(prefix + "text") or "").strip()
+        if text and not data.get(prefix + "DELETE"):
+            rows.append((data.get(prefix + "language") or "", text))
+    return rows
+
+
+def merge_phrasings(base, saved, typed):
+    """Three-way merge of phrasing sets: what the other editor saved, less what this
+    editor removed, plus what this editor added. Nothing either of them did is lost."""
+    removed = set(base) - set(typed)
+    added = [row for row in typed if row not in set(base)]
+    merged = [row for row in saved if row not in removed]
+    return merged + [row for row in added if row not in set(merged)]
+
+
+def phrasing_data(data, entry, merged):
+    """``data`` with its phrasing rows replaced by ``merged``: each saved phrasing kept (or
+    marked deleted) under its own id, then the new ones, so that saving writes the merge."""
+    data = data.copy()
+    for key in [k for k in data if k.startswith(f"{PHRASINGS}-")]:
+        del data[key]
+    existing = list(entry.phrasings.order_by("language", "position", "pk"))
+    kept = set(merged)
+    rows = [
+        (p.pk, p.language, p.text, p.position, (p.language, p.text) not in kept) for p in existing
+    ]
+    have = {(p.language, p.text) for p in existing}
+    rows += [
+        ("", language, text, 0, False) for language, text in merged if (language, text) not in have
+    ]
+    for i, (pk, language, text, position, delete) in enumerate(rows):
+        prefix = f"{PHRASINGS}-{i}-"
+        data.update({prefix + "id": str(pk), prefix + "entry": str(entry.pk),
+                     prefix + "language": language, prefix + "text": text,
+                     prefix + "position": str(position)})  # fmt: skip
+        if delete:
+            data[prefix + "DELETE"] = "on"
+    data[f"{PHRASINGS}-TOTAL_FORMS"] = str(len(rows))
+    data[f"{PHRASINGS}-INITIAL_FORMS"] = str(len(existing))
+    data[f"{PHRASINGS}-MIN_NUM_FORMS"] = "0"
+    data[f"{PHRASINGS}-MAX_NUM_FORMS"] = str(MAX_ROWS)
+    return data
 
 
 @dataclass
@@ -121,6 +179,33 @@ class ConcurrencyFormMixin(forms.Form):
             return _("是") if value else _("否")
         return value or ""
 
+    def _merge_phrasings(self, data, base, conflict):
+        def lines(rows):
+            return "\n".join(text for _, text in rows)
+
+        """The phrasings, as one field: taken from the other editor if only they changed
+        them, merged (``merge_phrasings``) if both did."""
+        entry = self.instance
+        saved = list(entry.phrasings.order_by("language", "position", "pk")
+                     .values_list("language", "text"))  # fmt: skip
+        typed = typed_phrasings(data)
+        start = [tuple(row) for row in base.phrasing_list] if base is not None else typed
+        if sorted(saved) == sorted(start):
+            return data
+        mine_changed = sorted(typed) != sorted(start)
+        merged = merge_phrasings(start, saved, typed) if mine_changed else saved
+        conflict.fields.append(
+            FieldConflict(
+                PHRASINGS,
+                _("其他问法"),
+                TextDiff("", "", side_by_side(lines(start), lines(saved))),
+                lines(typed) if mine_changed else "",
+                mine_changed,
+                merged=mine_changed,
+            )
+        )
+        return phrasing_data(data, entry, merged)
+
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get("opened_revision")
@@ -159,6 +244,8 @@ class ConcurrencyFormMixin(forms.Form):
                     mine_changed and typed != saved,
                 )
             )
+        if f"{PHRASINGS}-TOTAL_FORMS" in data:
+            data = self._merge_phrasings(data, base, conflict)
         data["opened_revision"] = str(entry.revision)
         self.data = data  # re-displayed with the merge and the current revision
         self.conflict = conflict

@@ -6,7 +6,8 @@ after rendering: only the tags and attributes the renderers need survive.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
+from html import unescape
 
 import markdown
 import nh3
@@ -106,13 +107,20 @@ def _latex_to_text():
     return LatexNodes2Text(math_mode="text").latex_to_text
 
 
+@lru_cache(maxsize=1024)  # a search's snippets read the same bodies again and again
 def plain_text(text):
     """Markdown source → readable plain text, for snippets and descriptions."""
     text = re.sub(r"```.*?```", " ", text, flags=re.S)  # code and mermaid blocks
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display formulas
     # An inline formula as text: $\sigma$ → σ, $\text{权重}$ → 权重 (pylatexenc).
     text = _MATH_INLINE.sub(lambda m: _latex_to_text()(m[1]), text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their words
+    text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)  # autolinks
+    # HTML an editor typed: its text, never its tags (nh3 with no tag allowed; it drops a
+    # script's or style's content too).
+    text = unescape(nh3.clean(text, tags=set()))
     text = re.sub(r"^[\s|:-]*-{3,}[\s|:-]*$", " ", text, flags=re.M)  # table rules, ---
-    text = re.sub(r"[*_`#>|]+", "", text)
+    text = re.sub(r"^\s*(?:>\s*)+", "", text, flags=re.M)  # quote markers, not "c > d"
+    text = re.sub(r"[*_`#|]+", "", text)
     text = re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)
     return " ".join(text.split())

@@ -93,6 +93,17 @@ def test_admin_script_is_sanitised_on_the_page(seeded, admin_client):
     assert "安全" in html
 
 
+def test_a_topics_english_name_is_edited_in_the_admin(seeded, admin_client):
+    ethics = Topic.objects.get(slug="ethics")
+    url = reverse("admin:questions_topic_change", args=[ethics.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["name_en"] = "Ethics & society"
+    assert admin_client.post(url, data).status_code == 302
+    assert Topic.objects.get(slug="ethics").name_en == "Ethics & society"
+    assert "Ethics &amp; society" in admin_client.get("/en/topics/ethics/").content.decode()
+
+
 def test_document_admin_is_read_only(seeded, admin_client):
     response = admin_client.get(reverse("admin:questions_document_changelist"))
     assert response.status_code == 200
@@ -118,3 +129,22 @@ def test_one_admin_save_writes_the_index_once(seeded, admin_client, monkeypatch)
     data["phrasings-0-text"] = "改过的问法"
     assert admin_client.post(url, data).status_code == 302
     assert writes == [e.pk]  # the answer, the topics and a phrasing changed: one write
+
+
+def test_a_browsers_line_breaks_change_no_text_the_editor_left_alone(seeded, admin_client):
+    """A textarea comes back with "\\r\\n" line breaks: the texts not edited stay as they
+    were, and a Chinese-only edit leaves the English marked out of date."""
+    from questions.models import Entry
+
+    e = entry("000", "19")
+    assert e.translation_status == Entry.Status.CURRENT
+    url, data = change_form_data(admin_client, e)
+    crlf = {k: v.replace("\n", "\r\n") for k, v in data.items() if isinstance(v, str) and "\n" in v}
+    assert "answer_en" in crlf and "answer_zh_hans" in crlf
+    data.update(crlf)
+    data["answer_zh_hans"] = crlf["answer_zh_hans"] + "\r\n\r\n补充：先做最小可行产品。"
+    assert admin_client.post(url, data).status_code == 302
+    saved = Entry.objects.get(pk=e.pk)
+    assert saved.answer_en == e.answer_en
+    assert saved.answer_zh_hans == e.answer_zh_hans + "\n\n补充：先做最小可行产品。"
+    assert saved.translation_status == Entry.Status.STALE

@@ -187,3 +187,71 @@ def test_import_does_not_overwrite_an_edit_committed_while_it_runs(seeded_live, 
     assert Entry.objects.get(pk=e.pk).answer_zh_hans == "管理员并发写入的答案。"
     assert [c.split()[0] for c in report.conflicts] == ["19"]
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def phrasings(e):
+    return sorted(Entry.objects.get(pk=e.pk).phrasings.values_list("language", "text"))
+
+
+def test_both_editors_phrasing_edits_are_merged_and_none_lost(seeded):
+    """Alice rewrites one phrasing, Bob another and adds one: Bob's save is refused, his
+    form comes back holding both editors' phrasing changes, and saving it keeps them all."""
+    _, a = editor("alice")
+    _, b = editor("bob")
+    e = entry("002", "1")
+    before = phrasings(e)
+    url, data_a = change_form_data(a, e)
+    _, data_b = change_form_data(b, e)
+    assert data_a["phrasings-0-text"] != data_a["phrasings-1-text"]
+    first, second = data_a["phrasings-0-text"], data_b["phrasings-1-text"]
+    data_a["phrasings-0-text"] = "甲改过的问法"
+    data_b["phrasings-1-text"] = "乙改过的问法"
+    data_b.update({"phrasings-TOTAL_FORMS": str(int(data_b["phrasings-TOTAL_FORMS"]) + 1)})
+    n = int(data_b["phrasings-TOTAL_FORMS"]) - 1
+    data_b.update({f"phrasings-{n}-language": "zh-hans", f"phrasings-{n}-text": "乙新加的问法",
+                   f"phrasings-{n}-position": "0", f"phrasings-{n}-entry": str(e.pk)})  # fmt: skip
+    assert a.post(url, data_a).status_code == 302
+    refused = b.post(url, data_b)
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert form.non_field_errors() == [STALE]
+    [field] = form.conflict.fields
+    assert (field.name, field.merged) == ("phrasings", True)
+    assert b.post(url, redisplayed_data(refused)).status_code == 302
+    expected = {row for row in before if row[1] not in (first, second)}
+    language = next(lang for lang, text in before if text == first)
+    other = next(lang for lang, text in before if text == second)
+    expected |= {(language, "甲改过的问法"), (other, "乙改过的问法"), ("zh-hans", "乙新加的问法")}
+    assert phrasings(e) == sorted(expected)
+
+
+def add_phrasing(data, e, text):
+    n = int(data["phrasings-TOTAL_FORMS"])
+    data.update({"phrasings-TOTAL_FORMS": str(n + 1), f"phrasings-{n}-language": "zh-hans",
+                 f"phrasings-{n}-text": text, f"phrasings-{n}-position": "0",
+                 f"phrasings-{n}-entry": str(e.pk)})  # fmt: skip
+
+
+@pytest.mark.parametrize("bob_adds_it_too", [False, True])
+def test_phrasings_the_other_editor_changed_survive_a_refused_save(seeded, bob_adds_it_too):
+    """Alice deletes a phrasing and adds one; Bob edits the answer (and adds the very same
+    phrasing, or not): the returned form holds Alice's phrasings, and saving it is no error
+    (no duplicate phrasing) and keeps them."""
+    _, a = editor("alice")
+    _, b = editor("bob")
+    e = entry("002", "1")
+    url, data_a = change_form_data(a, e)
+    _, data_b = change_form_data(b, e, answer_zh_hans="乙的答案。")
+    data_a["phrasings-0-DELETE"] = "on"
+    add_phrasing(data_a, e, "同一个新问法")
+    if bob_adds_it_too:
+        add_phrasing(data_b, e, "同一个新问法")
+    assert a.post(url, data_a).status_code == 302
+    after_alice = phrasings(e)
+    refused = b.post(url, data_b)
+    assert refused.status_code == 200
+    fields = {f.name: f for f in refused.context["adminform"].form.conflict.fields}
+    assert fields["phrasings"].merged is bob_adds_it_too
+    assert b.post(url, redisplayed_data(refused)).status_code == 302
+    assert phrasings(e) == after_alice
+    assert Entry.objects.get(pk=e.pk).answer_zh_hans == "乙的答案。"

@@ -179,9 +179,12 @@ def test_revert_to_an_unknown_version_changes_nothing(seeded, admin_client):
 def test_compare_with_bad_versions_says_so(seeded, admin_client):
     e = entry("000", "19")
     url = reverse("admin:questions_entry_compare", args=[e.pk])
-    response = admin_client.get(url, {"old": "x", "new": "999999999"}, follow=True)
-    assert response.redirect_chain == [(history_url(e), 302)]
-    assert [str(m) for m in response.context["messages"]] == ["请选择这个条目的两个版本来比较。"]
+    for old in ("x", "99999999999999999999", "-1"):  # beyond any id, even SQLite's integers
+        response = admin_client.get(url, {"old": old, "new": "999999999"}, follow=True)
+        assert response.redirect_chain == [(history_url(e), 302)]
+        assert [str(m) for m in response.context["messages"]] == [
+            "请选择这个条目的两个版本来比较。"
+        ]
 
 
 def test_revert_needs_staff_and_csrf(seeded, admin_user):

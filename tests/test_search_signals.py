@@ -256,3 +256,15 @@ def test_english_snippets_cut_no_word(settings):
         "…it would handle data <mark>privacy</mark> from the first day, because regulators "
         "and customers both ask about it early on, and the answers shape the…"
     )
+
+
+def test_snippets_show_the_words_of_links_and_never_markup():
+    from questions.markup import plain_text
+
+    assert plain_text("See [the guide](https://example.com/en) and ![a chart](c.png).") == (
+        "See the guide and a chart."
+    )
+    assert plain_text("Docs at <https://example.com/a>.") == "Docs at https://example.com/a."
+    typed = "start <script>alert('s1')</script><img src=x onerror=alert(1)> <b>bold</b> end"
+    assert plain_text(typed) == "start bold end"
+    assert plain_text("if a < b and c > d") == "if a < b and c > d"
