@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -181,8 +182,16 @@ class TopicReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PhrasingFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if set(unique_check) - {self.fk.name} == {"language", "text"}:  # Phrasing's constraint
+            return _("同一种语言的问法不能重复。")
+        return super().get_unique_error_message(unique_check)
+
+
 class PhrasingInline(admin.TabularInline):
     model = Phrasing
+    formset = PhrasingFormSet
     fields = ["language", "text", "position"]
     extra = 1
 

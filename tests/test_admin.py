@@ -148,3 +148,26 @@ def test_a_browsers_line_breaks_change_no_text_the_editor_left_alone(seeded, adm
     assert saved.answer_en == e.answer_en
     assert saved.answer_zh_hans == e.answer_zh_hans + "\n\n补充：先做最小可行产品。"
     assert saved.translation_status == Entry.Status.STALE
+
+
+def test_form_errors_say_what_is_wrong_in_the_editors_words(seeded, admin_client):
+    from questions.models import Entry
+
+    e = entry("000", "19")
+    url, data = change_form_data(admin_client, e, answer_zh_hans="答案\x00里有空字符")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["answer_zh_hans"] == [
+        "不能包含空字符（NUL）。"
+    ]
+    url, data = change_form_data(admin_client, e)
+    same, language = data["phrasings-0-text"], data["phrasings-0-language"]
+    n = int(data["phrasings-TOTAL_FORMS"])
+    data.update({"phrasings-TOTAL_FORMS": str(n + 1), f"phrasings-{n}-language": language,
+                 f"phrasings-{n}-text": same, f"phrasings-{n}-position": "0",
+                 f"phrasings-{n}-entry": str(e.pk)})  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [formset] = [f.formset for f in response.context["inline_admin_formsets"]]
+    assert formset.non_form_errors() == ["同一种语言的问法不能重复。"]
+    assert Entry.objects.get(pk=e.pk).answer_zh_hans == e.answer_zh_hans
