@@ -130,7 +130,7 @@ def test_votes_are_rate_limited_per_session(client, seeded, settings):
             {"helpful": "yes", "comment": "长" * 501},
             "确保该变量包含不超过 500 字符 (目前字符数 501)。",
         ),
-        ({"helpful": "yes", "comment": "a\x00b"}, "不允许是用空字符串。"),
+        ({"helpful": "yes", "comment": "a\x00b"}, "不能包含空字符（NUL）。"),
         ({}, "这个字段是必填项。"),
     ],
 )
