@@ -180,11 +180,12 @@ class ConcurrencyFormMixin(forms.Form):
         return value or ""
 
     def _merge_phrasings(self, data, base, conflict):
+        """The phrasings, as one field: taken from the other editor if only they changed
+        them, merged (``merge_phrasings``) if both did."""
+
         def lines(rows):
             return "\n".join(text for _, text in rows)
 
-        """The phrasings, as one field: taken from the other editor if only they changed
-        them, merged (``merge_phrasings``) if both did."""
         entry = self.instance
         saved = list(entry.phrasings.order_by("language", "position", "pk")
                      .values_list("language", "text"))  # fmt: skip
